@@ -1,0 +1,3 @@
+from copro_news.cli import main
+
+main()
