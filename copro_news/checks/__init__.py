@@ -1,0 +1,1 @@
+"""Checks are lint rules over an issue: see ``registry`` for how a rule is declared."""
