@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from copro_news import __version__
-from copro_news.commands import add, draft, init, new, templates
+from copro_news.commands import add, check, draft, init, new, templates
 from copro_news.commands.common import State
 
 app = typer.Typer(
@@ -70,6 +70,7 @@ app.command("init")(init.command)
 app.command("new")(new.command)
 app.command("add")(add.command)
 app.command("draft")(draft.command)
+app.command("check")(check.command)
 app.command("templates")(templates.command)
 
 

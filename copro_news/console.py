@@ -84,9 +84,9 @@ def print_problems(problems: list[Any], *, console: Console | None = None) -> No
             last_file = p.file
         colour = "red" if p.severity == "error" else "yellow"
         where = f"{p.file}:{p.line}" if p.line else (p.file or "")
-        c.print(
-            f"  [dim]{escape(where)}:[/] [{colour}]{escape(p.code)}[/] {escape(p.message)}",
-            overflow="fold",
-        )
+        at = f"[dim]{escape(where)}:[/] " if where else ""
+        # on a terminal long lines fold; in a pipe each problem stays on one line for grep
+        wrap: dict[str, Any] = {"overflow": "fold"} if c.is_terminal else {"soft_wrap": True}
+        c.print(f"  {at}[{colour}]{escape(p.code)}[/] {escape(p.message)}", **wrap)
         if p.hint:
-            c.print(f"      [dim]hint:[/] {escape(p.hint)}", overflow="fold")
+            c.print(f"      [dim]hint:[/] {escape(p.hint)}", **wrap)

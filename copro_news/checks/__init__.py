@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import importlib
-from datetime import datetime
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from copro_news.checks.registry import Problem
@@ -13,7 +15,7 @@ if TYPE_CHECKING:
     from copro_news.workspace import Workspace
 
 # One module per theme; each registers its rules when imported.
-RULE_MODULES: tuple[str, ...] = ()
+RULE_MODULES: tuple[str, ...] = ("dates", "text", "email", "links")
 
 
 def load_rules() -> None:
@@ -28,10 +30,91 @@ def check_issue(
     *,
     at: datetime | None = None,
     offline: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Problem]:
-    """Every problem in ``issue``, judged at ``at`` (the send time; default now)."""
+    """Every problem in ``issue``, judged at ``at`` (the send time; default now).
+
+    ``progress(done, total)`` is called while links are checked online.
+    """
     from copro_news.checks.registry import Context, run
 
     load_rules()
     when = at or datetime.now(ws.settings.tz)
-    return run(Context(ws=ws, issue=issue, build=build, at=when, offline=offline))
+    ctx = Context(ws=ws, issue=issue, build=build, at=when, offline=offline, progress=progress)
+    return run(ctx)
+
+
+def parse_at(text: str, tz: tzinfo) -> datetime:
+    """A send time given on the command line: '2026-12-01 09:00', ISO 8601, or a date."""
+    from copro_news.errors import UsageError
+
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(
+            f"--at {text!r} is not a date and time.",
+            'Write it like this: --at "2026-12-01 09:00" (in the workspace\'s time zone).',
+        ) from None
+    return when.replace(tzinfo=tz) if when.tzinfo is None else when
+
+
+def scheduled_time(issue: Issue) -> datetime | None:
+    """The time the issue is scheduled to go out, from its send record; None if not scheduled."""
+    import json
+
+    try:
+        record = json.loads((issue.folder / "send.json").read_text(encoding="utf-8"))
+        when = record.get("scheduled_for") if isinstance(record, dict) else None
+        if not when or record.get("sent_at"):
+            return None
+        parsed = datetime.fromisoformat(str(when))
+    except (OSError, ValueError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=issue.tz)
+
+
+@dataclass
+class CheckResult:
+    issue: Issue
+    at: datetime
+    offline: bool
+    problems: list[Problem]
+    built: bool
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for p in self.problems if p.severity != "error")
+
+    def failed(self, strict: bool = False) -> bool:
+        return bool(self.errors or (strict and self.warnings))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "issue": self.issue.id,
+            "at": self.at.isoformat(),
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+def check_all(
+    ws: Workspace,
+    issue: Issue,
+    *,
+    at: datetime | None = None,
+    offline: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> CheckResult:
+    """Build the issue (when its files allow) and run every rule on it, at the send time:
+    ``at``, else the scheduled time, else now."""
+    from copro_news.render import build_issue
+
+    when = at or scheduled_time(issue) or datetime.now(ws.settings.tz)
+    build = None if issue.errors else build_issue(ws, issue)
+    problems = check_issue(ws, issue, build, at=when, offline=offline, progress=progress)
+    return CheckResult(issue, when, offline, problems, build is not None)

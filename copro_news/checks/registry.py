@@ -152,6 +152,7 @@ class Context:
     at: Any  # an aware datetime: the send time; rules never read the clock
     offline: bool = False
     cache: dict[str, Any] = field(default_factory=dict)
+    progress: Callable[[int, int], None] | None = None  # (done, total) while fetching links
 
     def problem(
         self,

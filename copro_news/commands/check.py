@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import typer
+
+from copro_news.commands import common
+
+
+def command(
+    ctx: typer.Context,
+    issue: str | None = typer.Argument(None, help=common.ISSUE_HELP),
+    at: str | None = typer.Option(
+        None,
+        "--at",
+        metavar="DATETIME",
+        help='Judge dates at this send time, e.g. "2026-12-01 09:00" '
+        "(default: the scheduled time, else now).",
+    ),
+    offline: bool = typer.Option(
+        False, "--offline", help="Skip the rules that need the network (links, images)."
+    ),
+    strict: bool = typer.Option(False, "--strict", help="Fail on warnings too."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+    list_rules: bool = typer.Option(False, "--list-rules", help="List every rule and exit."),
+    explain: str | None = typer.Option(
+        None, "--explain", metavar="CODE", help="Explain one rule, e.g. weekday-mismatch."
+    ),
+) -> None:
+    """Find everything that can be wrong before sending: dates, words, links, the footer.
+
+    Each problem is listed with its file, line, rule code and a hint. The exit code is 1
+    when there is an error (or a warning, with --strict), else 0.
+
+    \b
+    Examples:
+      copro-news check
+      copro-news check 2026-12 --at "2026-12-01 09:00" --offline
+      copro-news check --json > problems.json
+      copro-news check --explain weekday-mismatch
+    """
+    from copro_news import console
+
+    if list_rules:
+        _list_rules(as_json)
+        return
+    if explain is not None:
+        _explain(explain)
+        return
+
+    from copro_news.checks import check_all, parse_at
+
+    ws, loaded = common.issue(ctx, issue)
+    when = parse_at(at, ws.settings.tz) if at else None
+    with _progress(enabled=not offline) as progress:
+        result = check_all(ws, loaded, at=when, offline=offline, progress=progress)
+    if as_json:
+        import json
+
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        out = console.out()
+        if result.problems:
+            console.print_problems(result.problems, console=out)
+        out.print(_summary(result, ws.settings.timezone, strict))
+    if result.failed(strict):
+        raise typer.Exit(1)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _summary(result: object, timezone: str, strict: bool) -> str:
+    from copro_news import console
+    from copro_news.checks import CheckResult
+
+    assert isinstance(result, CheckResult)
+    at = result.at.strftime("%Y-%m-%d %H:%M %Z").strip()
+    notes = [f"at {at}"]
+    if result.offline:
+        notes.append("links not checked (--offline)")
+    if not result.built:
+        notes.append("the email was not built, so its rules did not run")
+    where = console.escape(f"({'; '.join(notes)})")
+    name = console.escape(result.issue.id)
+    if not result.problems:
+        return f"[green]{name}: no problems found[/] {where}"
+    colour = "red" if result.failed(strict) else "yellow"
+    counts = f"{_plural(result.errors, 'error')}, {_plural(result.warnings, 'warning')}"
+    return f"[{colour}]{name}: {counts}[/] {where}"
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr while links are checked, only on a terminal."""
+    from copro_news import console
+
+    err = console.err()
+    if not enabled or not err.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    bar = Progress(
+        TextColumn("Checking links"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        transient=True,
+    )
+    task = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal task
+        if task is None:
+            task = bar.add_task("links", total=total)
+        bar.update(task, completed=done, total=total)
+
+    with bar:
+        yield update
+
+
+def _list_rules(as_json: bool) -> None:
+    from copro_news import console
+    from copro_news.checks import load_rules
+    from copro_news.checks.registry import RULES
+
+    load_rules()
+    rules = sorted(RULES.values(), key=lambda r: r.code)
+    if as_json:
+        import json
+
+        data = [
+            {
+                "code": r.code,
+                "severity": r.severity,
+                "network": r.network,
+                "summary": r.summary,
+                "explanation": r.explanation,
+            }
+            for r in rules
+        ]
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    out = console.out()
+    width = max(len(r.code) for r in rules)
+    for r in rules:
+        colour = "red" if r.severity == "error" else "yellow"
+        net = " (online)" if r.network else ""
+        out.print(
+            f"[bold]{r.code:<{width}}[/]  [{colour}]{r.severity:<7}[/]  "
+            f"{console.escape(r.summary)}{net}",
+            overflow="fold",
+        )
+    out.print("\nMore about one rule: copro-news check --explain CODE")
+
+
+def _explain(code: str) -> None:
+    import difflib
+
+    from copro_news import console
+    from copro_news.checks import load_rules
+    from copro_news.checks.registry import RULES
+    from copro_news.errors import UsageError
+
+    load_rules()
+    r = RULES.get(code.strip().lower())
+    if r is None:
+        close = difflib.get_close_matches(code, list(RULES), n=1)
+        raise UsageError(
+            f"There is no rule {code!r}.",
+            f"Did you mean {close[0]}?" if close else "List them with: copro-news check --list-rules",
+        )
+    out = console.out()
+    net = ", needs the network" if r.network else ""
+    out.print(f"[bold]{r.code}[/] ({r.severity}{net})")
+    out.print(console.escape(r.summary))
+    if r.explanation != r.summary:
+        out.print()
+        out.print(console.escape(r.explanation))
+    out.print()
+    out.print(
+        console.escape(
+            f'Skip it everywhere with [check] ignore = ["{r.code}"] in copro-news.toml, or in '
+            f"one file with check-ignore: [{r.code}] in its front matter."
+        )
+    )
