@@ -87,6 +87,9 @@ def weekday_mentions(text: str) -> Iterator[tuple[int, str, int, int, int, int |
                 continue
             if not (_capitalised(m["wd"]) and _capitalised(m["month"])):
                 continue
+            after_wd = text[m.end("wd") : m.end("wd") + 1]
+            if after_wd == "." and len(m["wd"]) > 5:
+                continue  # "... on a Tuesday. 1 March was ...": two sentences
             if m["month"].lower() == "may" and not m["month"].startswith("May"):
                 continue
             seen.add(m.start())

@@ -106,39 +106,65 @@ declare(
     summary="Front matter that does not parse as YAML.",
     explanation=(
         "The block between the two '---' lines at the top of a file must be YAML: "
-        "one 'field: value' per line. A colon inside a value needs quotes."
+        "one 'field: value' per line. A colon inside a value needs quotes.\n\n"
+        "Example that fails: title: Co-Pro Cuppa: our meet-up (write it in quotes)"
     ),
 )
 declare(
     "field-missing",
     severity="error",
     summary="A required field is absent.",
-    explanation="Each kind of file has required fields (issue.md: subject, date; events: title, start; ...).",
+    explanation=(
+        "Each kind of file has required fields (issue.md: subject, date; events: title, "
+        "start; partnerships, actions, stories: title).\n\n"
+        "Example that fails: an event without 'start'."
+    ),
 )
 declare(
     "field-invalid",
     severity="error",
     summary="A field of the wrong type or form (a date that is not a date, a link that is not a URL).",
+    explanation=(
+        "Dates are YYYY-MM-DD, date and time YYYY-MM-DD HH:MM, links whole addresses starting "
+        "with https://.\n\n"
+        "Example that fails: start: 1st December, or link: www.example.org"
+    ),
 )
 declare(
     "field-unknown",
     severity="warning",
     summary="A field that copro-news does not know, often a typo ('strat' for 'start').",
+    explanation=(
+        "A field that no template shows is left out of the email: usually a typo.\n\n"
+        "Example that warns: strat: 2026-12-01 12:30 (for start)"
+    ),
 )
 declare(
     "file-invalid",
     severity="error",
     summary="A file that cannot be read: not UTF-8, empty, or in the wrong place.",
+    explanation=(
+        "Snippets are UTF-8 Markdown files (.md) in a section folder.\n\n"
+        "Example that fails: an empty events/meet-up.md, or a photo saved in events/."
+    ),
 )
 declare(
     "settings-invalid",
     severity="error",
     summary="copro-news.toml does not parse, or a setting has the wrong form.",
+    explanation=(
+        "copro-news.toml holds 'key = \"value\"' lines under [sections].\n\n"
+        'Example that fails: timezone = "London" (write "Europe/London")'
+    ),
 )
 declare(
     "settings-unknown",
     severity="warning",
     summary="A setting in copro-news.toml that copro-news does not know.",
+    explanation=(
+        "A setting copro-news does not read has no effect: usually a typo.\n\n"
+        'Example that warns: [sender] adress = "..." (for postal_address)'
+    ),
 )
 
 

@@ -22,7 +22,6 @@ FUNCTION_WORDS = frozenset(
     """.split()
 )
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*(?:-[A-Za-z]+(?:['’][A-Za-z]+)*)*")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|^\s*(?:#+|[-*+]|\d+[.)])\s+)$")
 
 
 def split_glued(part: str, known: frozenset[str]) -> tuple[str, str] | None:
@@ -63,8 +62,8 @@ def glued_words(text: str, known: frozenset[str]) -> Iterator[tuple[int, str, st
         for part in token.split("-"):
             if part[1:] != part[1:].lower():
                 pass  # CamelCase or an acronym: a name, not a typo
-            elif part[:1].isupper() and not _SENTENCE_START.search(text[: m.start()][-12:]):
-                pass  # a capitalised word inside a sentence: a name
+            elif part[:1].isupper():
+                pass  # a capitalised word is most often a name ("Bethan", not "be than")
             else:
                 found = split_glued(part, known)
                 if found:

@@ -1,0 +1,195 @@
+"""Words and the built email: glued words, placeholders, link text, subject, footer, images."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.checkutil import codes, event, problems, story, write_issue
+from tests.conftest import SETTINGS, build_file_tree
+
+GLUED = [
+    "We explored the potential ofco-production in housing.",
+    "Thank you to all the volunteers andthe staff who came.",
+    "Share your views inthe survey below.",
+    "A huge thankyou to our partners.",
+    "We learned alot from the day.",
+    "It was great to meet you all aswell.",
+]
+NOT_GLUED = [
+    "We explored the potential of co-production in housing.",
+    "Changemakers and RADLD joined the Healthwatch forum.",
+    "Our peer-led, well-being and wellbeing sessions continue online.",
+    "The programme's colour, the organisation's centre and our neighbourhood favourites.",
+    "Bethan and Ajay from Ofsted led the onboarding session.",
+    "Check your inbox for the webinar link; everyone is welcome.",
+    "Email hello@example.org or visit https://example.org/andthe-page for more.",
+    "Use `inthe` in code, and see [the page](https://example.org/ofthe).",
+    "Let's meet on Zoom: it's informal, and there's tea.",
+]
+
+
+@pytest.mark.parametrize("text", GLUED)
+def test_run_together_fires(workspace, text):
+    write_issue(workspace, {"stories/s.md": story("News", text)})
+    found = problems(workspace, only="run-together")
+    assert codes(found) == ["run-together"], text
+    assert (found[0].file, found[0].line) == ("drafts/2026-12/stories/s.md", 4)
+
+
+@pytest.mark.parametrize("text", NOT_GLUED)
+def test_run_together_silent(workspace, text):
+    write_issue(workspace, {"stories/s.md": story("News", text)})
+    assert problems(workspace, only="run-together") == [], text
+
+
+def test_run_together_message_names_the_words(workspace):
+    write_issue(workspace, {"stories/s.md": story("News", "the potential ofco-production")})
+    [p] = problems(workspace, only="run-together")
+    assert "'ofco-production'" in p.message and "'of co'" in p.message
+
+
+def test_run_together_accepts_settings_words(workspace):
+    (workspace / "copro-news.toml").write_text(
+        SETTINGS + '\n[check]\nwords = ["inhouse"]\n', encoding="utf-8"
+    )
+    write_issue(workspace, {"stories/s.md": story("News", "Our inhouse team.")})
+    assert problems(workspace, only="run-together") == []
+
+
+def test_run_together_accepts_words_of_other_issues(workspace):
+    write_issue(workspace, {"stories/s.md": story("News", "Our inhouse team grew.")})
+    assert codes(problems(workspace, only="run-together")) == ["run-together"]
+    build_file_tree(
+        workspace / "drafts" / "2026-11",
+        {"issue.md": "---\nsubject: x\ndate: 2026-11-01\n---\nThe inhouse team.\n"},
+    )
+    assert problems(workspace, only="run-together") == []
+
+
+def test_run_together_in_a_title(workspace):
+    write_issue(workspace, {"events/e.md": event("Meet the team ofthe forum", "2026-12-08 12:00")})
+    [p] = problems(workspace, only="run-together")
+    assert p.line == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("Venue: TBC. Everyone is welcome.", True),
+        ("Speaker: TODO", True),
+        ("Lorem ipsum dolor sit amet.", True),
+        ("XXX write about the forum", True),
+        ("What's on your todo list?", False),
+        ("Sizes S to XXL are available.", False),
+        ("See https://example.org/TODO for details.", False),
+    ],
+)
+def test_placeholder_left(workspace, text, fires):
+    write_issue(workspace, {"stories/s.md": story("News", text)})
+    found = problems(workspace, only="placeholder-left")
+    assert codes(found) == (["placeholder-left"] if fires else []), text
+    if fires:
+        assert found[0].line == 4
+
+
+def test_placeholder_in_a_field(workspace):
+    write_issue(workspace, {"events/e.md": event("Cuppa", "2026-12-08 12:00", location="TBC")})
+    [p] = problems(workspace, only="placeholder-left")
+    assert (p.line, "'location'" in p.message) == (4, True)
+
+
+@pytest.mark.parametrize(
+    ("body", "fires"),
+    [
+        ("To book, [click here](https://example.org/book).", True),
+        ("The full report is [here](https://example.org/report).", True),
+        ("[Read more](https://example.org/report)", True),
+        ("[Read the full report](https://example.org/report)", False),
+        ("[Book your place](https://example.org/book)", False),
+    ],
+)
+def test_link_text_vague(workspace, body, fires):
+    write_issue(workspace, {"stories/s.md": story("News", "Some news.\n\n" + body)})
+    found = problems(workspace, only="link-text-vague")
+    assert codes(found) == (["link-text-vague"] if fires else [])
+    if fires:
+        assert (found[0].file, found[0].line) == ("drafts/2026-12/stories/s.md", 6)
+
+
+def test_link_text_vague_from_a_field(workspace):
+    snippet = event("Cuppa", "2026-12-08 12:00", link="https://example.org/c", link_text="here")
+    write_issue(workspace, {"events/c.md": snippet})
+    [p] = problems(workspace, only="link-text-vague")
+    assert (p.file, p.line) == ("drafts/2026-12/events/c.md", 4)
+
+
+@pytest.mark.parametrize(("length", "fires"), [(60, False), (61, True)])
+def test_subject_length(workspace, length, fires):
+    subject = ("Team update December 2026 " * 5)[:length].rstrip() + "x" * 0
+    subject = subject.ljust(length, "x")
+    write_issue(workspace, subject=subject)
+    found = problems(workspace, only="subject-length")
+    assert codes(found) == (["subject-length"] if fires else [])
+    if fires:
+        assert found[0].line == 2
+
+
+def test_preheader_missing(workspace):
+    write_issue(workspace, issue_md="---\nsubject: Team update\ndate: 2026-12-01\n---\nHello.\n")
+    [p] = problems(workspace, only="preheader-missing")
+    assert p.file == "drafts/2026-12/issue.md"
+    write_issue(workspace)
+    assert problems(workspace, only="preheader-missing") == []
+
+
+def test_footer_missing_with_a_template_without_it(workspace):
+    write_issue(workspace)
+    assert problems(workspace, only="footer-missing") == []
+    template = (
+        "<html><body><h1>{{ subject }}</h1>{{ intro|markdown }}"
+        "{% for kind, items in sections %}{% endfor %}</body></html>"
+    )
+    build_file_tree(workspace, {"templates": {"email.html": template}})
+    found = problems(workspace, only="footer-missing")
+    assert len(found) == 2
+    assert {p.file for p in found} == {"templates/email.html"}
+    assert "postal address" in found[0].message + found[1].message
+    assert "unsubscribe" in found[0].message + found[1].message
+
+
+def test_email_clipped(workspace):
+    write_issue(workspace)
+    assert problems(workspace, only="email-clipped") == []
+    long = "\n\n".join("A long paragraph about co-production in practice. " * 20 for _ in range(120))
+    write_issue(workspace, {"stories/long.md": story("Long", long)})
+    [p] = problems(workspace, only="email-clipped")
+    assert "KB" in p.message
+
+
+def test_image_alt_missing(workspace):
+    body = "Photos from the day:\n\n![](https://example.org/day.jpg)\n\n![Volunteers](https://example.org/v.jpg)"
+    write_issue(workspace, {"stories/s.md": story("Day", body)})
+    [p] = problems(workspace, only="image-alt-missing")
+    assert (p.file, p.line) == ("drafts/2026-12/stories/s.md", 6)
+
+
+def test_hero_without_alt(workspace):
+    issue = (
+        "---\nsubject: Team update\ndate: 2026-12-01\npreheader: News\n"
+        "hero:\n  image: https://example.org/hero.jpg\n  credit: Sam\n---\nHello.\n"
+    )
+    write_issue(workspace, issue_md=issue)
+    [p] = problems(workspace, only="image-alt-missing")
+    assert (p.file, p.line) == ("drafts/2026-12/issue.md", 5)
+
+
+def test_check_ignore_in_a_snippet_and_in_settings(workspace):
+    text = "Thank you andthe team. Venue TBC."
+    write_issue(
+        workspace, {"stories/s.md": story("News", text, **{"check-ignore": "[run-together]"})}
+    )
+    assert codes(problems(workspace)) == ["placeholder-left"]
+    (workspace / "copro-news.toml").write_text(
+        SETTINGS + '\n[check]\nignore = ["placeholder-left"]\n', encoding="utf-8"
+    )
+    assert codes(problems(workspace)) == []
