@@ -80,9 +80,7 @@ def test_january_in_a_december_issue_is_next_year(workspace):
     write_issue(workspace, {"stories/s.md": story("Dates", text)}, name="2022-12")
     found = problems(workspace, "2022-12", at="2022-12-01 09:00", only="weekday-mismatch")
     assert found == []
-    write_issue(
-        workspace, {"stories/s.md": story("Dates", "Monday 10 January")}, name="2022-12"
-    )
+    write_issue(workspace, {"stories/s.md": story("Dates", "Monday 10 January")}, name="2022-12")
     [p] = problems(workspace, "2022-12", at="2022-12-01 09:00", only="weekday-mismatch")
     assert "2023 is a Tuesday" in p.message
 
@@ -95,9 +93,7 @@ def test_two_days_named_in_one_range(workspace):
 
 
 def test_impossible_date(workspace):
-    write_issue(
-        workspace, {"stories/s.md": story("Oops", "Tuesday 31 February")}, name="2022-03"
-    )
+    write_issue(workspace, {"stories/s.md": story("Oops", "Tuesday 31 February")}, name="2022-03")
     [p] = problems(workspace, "2022-03", at="2022-02-25 09:00", only="weekday-mismatch")
     assert "is not a date" in p.message
 
@@ -153,7 +149,12 @@ def test_event_far(workspace, start, fires):
 
 @pytest.mark.parametrize(
     ("end", "fires"),
-    [('"11:30"', True), ("2026-12-08 10:00", True), ('"13:30"', False), ("2026-12-09 01:00", False)],
+    [
+        ('"11:30"', True),
+        ("2026-12-08 10:00", True),
+        ('"13:30"', False),
+        ("2026-12-09 01:00", False),
+    ],
 )
 def test_event_order(workspace, end, fires):
     write_issue(workspace, {"events/cuppa.md": event("Cuppa", "2026-12-08 12:30", end=end)})

@@ -160,7 +160,9 @@ def test_footer_missing_with_a_template_without_it(workspace):
 def test_email_clipped(workspace):
     write_issue(workspace)
     assert problems(workspace, only="email-clipped") == []
-    long = "\n\n".join("A long paragraph about co-production in practice. " * 20 for _ in range(120))
+    long = "\n\n".join(
+        "A long paragraph about co-production in practice. " * 20 for _ in range(120)
+    )
     write_issue(workspace, {"stories/long.md": story("Long", long)})
     [p] = problems(workspace, only="email-clipped")
     assert "KB" in p.message

@@ -47,7 +47,7 @@ def _unsubscribe_link(ctx: Context) -> bool:
         "sender's postal address and a way to unsubscribe. The house template has both; a "
         "template of the workspace's own may have lost them.\n\n"
         "Example that fails: templates/email.html without {{ sender.postal_address }} or "
-        "without <a href=\"{{ unsubscribe_url }}\">Unsubscribe</a>.\n\n"
+        'without <a href="{{ unsubscribe_url }}">Unsubscribe</a>.\n\n'
         "Fix: put them back in the footer of templates/email.html, and set "
         "postal_address under [sender] in copro-news.toml."
     ),

@@ -62,7 +62,9 @@ CLOSED_PHRASES = (
     "no longer accepting responses",
     "tickets are no longer available",
 )
-_SIGNUP_WORDS = re.compile(r"\b(book|booking|register|registration|sign ?up|ticket|rsvp|join)", re.I)
+_SIGNUP_WORDS = re.compile(
+    r"\b(book|booking|register|registration|sign ?up|ticket|rsvp|join)", re.I
+)
 
 
 @dataclass
@@ -395,9 +397,7 @@ def check_links(ctx: Context) -> dict[Target, LinkResult]:
     fetched = Checker(timeout=TIMEOUT, workers=WORKERS).run(todo, progress)
     results.update(fetched)
     good = {
-        _key(t): {**asdict(r), "checked": now}
-        for t, r in fetched.items()
-        if r.ok and not r.closed
+        _key(t): {**asdict(r), "checked": now} for t, r in fetched.items() if r.ok and not r.closed
     }
     if good or cache:
         _write_cache(path, {**cache, **good})

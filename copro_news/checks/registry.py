@@ -2,7 +2,8 @@
 
 A rule is a small generator registered once with its code and severity::
 
-    @rule("deadline-passed", severity="error", summary="An action's deadline is before the send time.")
+    @rule("deadline-passed", severity="error",
+          summary="An action's deadline is before the send time.")
     def deadline_passed(issue, ctx):
         yield ctx.problem(...)
 
@@ -123,7 +124,9 @@ declare(
 declare(
     "field-invalid",
     severity="error",
-    summary="A field of the wrong type or form (a date that is not a date, a link that is not a URL).",
+    summary=(
+        "A field of the wrong type or form (a date that is not a date, a link that is not a URL)."
+    ),
     explanation=(
         "Dates are YYYY-MM-DD, date and time YYYY-MM-DD HH:MM, links whole addresses starting "
         "with https://.\n\n"

@@ -218,7 +218,9 @@ def parse_html(html: str) -> list[Element]:
                 self.link = [a["href"], []]
             elif tag == "img":
                 alt = a.get("alt")
-                found.append(Element("img", a.get("src") or "", alt or "", bool((alt or "").strip())))
+                found.append(
+                    Element("img", a.get("src") or "", alt or "", bool((alt or "").strip()))
+                )
                 if self.link is not None and alt:
                     self.link[1].append(alt)
 

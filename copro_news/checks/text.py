@@ -14,13 +14,12 @@ if TYPE_CHECKING:
     from copro_news.content import Issue
 
 # Short words that text glues to its neighbour: "ofco-production", "andthe", "inthe".
-FUNCTION_WORDS = frozenset(
-    """
-    a an the of and or but nor to in on at by for from with as is are was were be been it its
-    this that these those we you our your their they them us he she his her not so if into
-    than then has have had will can all my
-    """.split()
-)
+_FUNCTION_WORDS = """
+    a an the of and or but nor to in on at by for from with as is are was were be been it
+    its this that these those we you our your their they them us he she his her not so if
+    into than then has have had will can all my
+"""
+FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*(?:-[A-Za-z]+(?:['’][A-Za-z]+)*)*")
 
 

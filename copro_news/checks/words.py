@@ -15,14 +15,13 @@ if TYPE_CHECKING:
     from copro_news.checks.registry import Context
 
 # Words of the trade that the general list lacks and that split into two known words.
-EXTRA_WORDS = frozenset(
-    """
+_EXTRA_WORDS = """
     inbox inboxes onboarding offboarding onsite inperson asexual agender aromantic
     coproduction coproduce coproduced coproducing codesign codesigned cocreate cocreation
     webinar webinars wellbeing meetup meetups signup signups livestream upskill upskilling
     toolkit toolkits
-    """.split()
-)
+"""
+EXTRA_WORDS = frozenset(_EXTRA_WORDS.split())
 
 WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
 

@@ -63,7 +63,7 @@ def command(
         out = console.out()
         if result.problems:
             console.print_problems(result.problems, console=out)
-        out.print(_summary(result, ws.settings.timezone, strict))
+        out.print(_summary(result, ws.settings.timezone, strict), soft_wrap=not out.is_terminal)
     if result.failed(strict):
         raise typer.Exit(1)
 
@@ -152,7 +152,7 @@ def _list_rules(as_json: bool) -> None:
         out.print(
             f"[bold]{r.code:<{width}}[/]  [{colour}]{r.severity:<7}[/]  "
             f"{console.escape(r.summary)}{net}",
-            overflow="fold",
+            soft_wrap=not out.is_terminal,
         )
     out.print("\nMore about one rule: copro-news check --explain CODE")
 
@@ -171,19 +171,23 @@ def _explain(code: str) -> None:
         close = difflib.get_close_matches(code, list(RULES), n=1)
         raise UsageError(
             f"There is no rule {code!r}.",
-            f"Did you mean {close[0]}?" if close else "List them with: copro-news check --list-rules",
+            f"Did you mean {close[0]}?"
+            if close
+            else "List them with: copro-news check --list-rules",
         )
     out = console.out()
+    wrap = not out.is_terminal  # in a pipe, one line per paragraph
     net = ", needs the network" if r.network else ""
     out.print(f"[bold]{r.code}[/] ({r.severity}{net})")
-    out.print(console.escape(r.summary))
+    out.print(console.escape(r.summary), soft_wrap=wrap)
     if r.explanation != r.summary:
         out.print()
-        out.print(console.escape(r.explanation))
+        out.print(console.escape(r.explanation), soft_wrap=wrap)
     out.print()
     out.print(
         console.escape(
             f'Skip it everywhere with [check] ignore = ["{r.code}"] in copro-news.toml, or in '
             f"one file with check-ignore: [{r.code}] in its front matter."
-        )
+        ),
+        soft_wrap=wrap,
     )

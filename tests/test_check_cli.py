@@ -1,0 +1,193 @@
+"""The check command: exit codes, --json, --strict, --at, --list-rules, --explain."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from copro_news.checks import load_rules
+from copro_news.checks.registry import RULES
+from tests.checkutil import event, story, write_issue
+
+FAULTY = {
+    "issue.md": """\
+---
+subject: "Team update: March 2022 - our meet-up, a new partnership and a survey for you"
+date: 2022-04-01
+---
+## Welcome to the April update
+
+Our next Co-Pro Cuppa is on Wednesday 5 April. We explored the potential ofco-production.
+""",
+    "events/cuppa.md": event("Co-Pro Cuppa", "2022-03-29 12:30", end='"11:00"'),
+    "actions/survey.md": (
+        '---\ntitle: "Share your views"\ndeadline: 2022-03-13\n'
+        "link: https://example.org/survey\n---\nTo take part, [click here](https://example.org/s).\n"
+    ),
+    "stories/photos.md": story("Photos", "Venue TBC.\n\n![](https://example.org/p.jpg)"),
+}
+
+
+def test_faulty_issue_lists_every_mistake(cli, workspace):
+    write_issue(workspace, FAULTY, name="2022-04")
+    r = cli("check", "--offline", "--json", "--at", "2022-04-01 09:00", cwd=workspace)
+    assert r.exit_code == 1, r.output
+    doc = json.loads(r.stdout)
+    assert doc["issue"] == "2022-04"
+    assert doc["at"] == "2022-04-01T09:00:00+01:00"
+    got = {(p["code"], p["file"], p["line"]) for p in doc["problems"]}
+    d = "drafts/2022-04/"
+    assert got == {
+        ("subject-length", d + "issue.md", 2),
+        ("month-mismatch", d + "issue.md", 2),
+        ("preheader-missing", d + "issue.md", None),
+        ("weekday-mismatch", d + "issue.md", 7),
+        ("run-together", d + "issue.md", 7),
+        ("event-passed", d + "events/cuppa.md", 3),
+        ("event-order", d + "events/cuppa.md", 4),
+        ("deadline-passed", d + "actions/survey.md", 3),
+        ("link-text-vague", d + "actions/survey.md", 6),
+        ("placeholder-left", d + "stories/photos.md", 4),
+        ("image-alt-missing", d + "stories/photos.md", 6),
+    }
+    assert doc["errors"] == sum(p["severity"] == "error" for p in doc["problems"]) == 6
+    assert doc["warnings"] == 5
+    for p in doc["problems"]:
+        assert set(p) == {"code", "severity", "file", "line", "message", "hint"}
+        assert p["hint"]
+
+
+def test_human_output_is_grouped_by_file(cli, workspace):
+    write_issue(workspace, FAULTY, name="2022-04")
+    r = cli("check", "--offline", "--at", "2022-04-01 09:00", cwd=workspace)
+    assert r.exit_code == 1
+    lines = r.stdout.splitlines()
+    assert "drafts/2022-04/actions/survey.md" in lines
+    assert (
+        "  drafts/2022-04/actions/survey.md:3: deadline-passed The deadline 2022-03-13 is "
+        "19 days before the send time (2022-04-01)." in lines
+    )
+    assert lines[-1] == (
+        "2022-04: 6 errors, 5 warnings (at 2022-04-01 09:00 BST; links not checked (--offline))"
+    )
+
+
+def test_example_issue_checks_cleanly(cli, tmp_path):
+    assert cli("init", str(tmp_path / "news"), cwd=tmp_path).exit_code == 0
+    r = cli("check", "--offline", "--strict", cwd=tmp_path / "news")
+    assert r.exit_code == 0, r.output
+    assert ": no problems found (at " in r.stdout
+    r = cli("check", "--offline", "--json", cwd=tmp_path / "news")
+    assert json.loads(r.stdout)["problems"] == []
+
+
+def test_strict_fails_on_warnings(cli, workspace):
+    write_issue(workspace, {"stories/s.md": story("News", "Thank you andthe team.")})
+    r = cli("check", "--offline", "--at", "2026-12-01 09:00", cwd=workspace)
+    assert r.exit_code == 0, r.output
+    assert "0 errors, 1 warning" in r.stdout
+    r = cli("check", "--offline", "--strict", "--at", "2026-12-01 09:00", cwd=workspace)
+    assert r.exit_code == 1
+
+
+def test_json_is_one_document_even_with_settings_warnings(cli, workspace):
+    settings = workspace / "copro-news.toml"
+    settings.write_text(settings.read_text() + 'colour = "green"\n')
+    write_issue(workspace)
+    r = cli("check", "--offline", "--json", "--at", "2026-12-01 09:00", cwd=workspace)
+    assert r.exit_code == 0
+    doc = json.loads(r.stdout)
+    assert doc["errors"] == 0
+
+
+def test_at_is_checked(cli, workspace):
+    write_issue(workspace)
+    r = cli("check", "--offline", "--at", "next tuesday", cwd=workspace)
+    assert r.exit_code == 2
+    assert "Error: --at 'next tuesday' is not a date and time." in r.stderr
+
+
+def test_at_takes_a_zone(cli, workspace):
+    write_issue(workspace)
+    r = cli("check", "--offline", "--json", "--at", "2026-12-01T09:00:00+00:00", cwd=workspace)
+    assert json.loads(r.stdout)["at"] == "2026-12-01T09:00:00+00:00"
+
+
+def test_scheduled_time_is_the_default(cli, workspace):
+    action = '---\ntitle: "Survey"\ndeadline: 2026-12-13\n---\nTell us.\n'
+    folder = write_issue(workspace, {"actions/survey.md": action})
+    (folder / "send.json").write_text(json.dumps({"scheduled_for": "2026-12-20T09:00:00+00:00"}))
+    r = cli("check", "--offline", "--json", cwd=workspace)
+    doc = json.loads(r.stdout)
+    assert doc["at"] == "2026-12-20T09:00:00+00:00"
+    assert [p["code"] for p in doc["problems"]] == ["deadline-passed"]
+
+
+def test_loader_errors_and_rules_together(cli, workspace):
+    write_issue(
+        workspace,
+        {
+            "events/bad.md": '---\ntitle: "Cuppa"\nstart: next week\n---\nJoin us andthe team.\n',
+        },
+    )
+    r = cli("check", "--offline", "--json", "--at", "2026-12-01 09:00", cwd=workspace)
+    assert r.exit_code == 1
+    doc = json.loads(r.stdout)
+    assert [(p["code"], p["line"]) for p in doc["problems"]] == [
+        ("field-invalid", 3),
+        ("run-together", 5),
+    ]
+    r = cli("check", "--offline", "--at", "2026-12-01 09:00", cwd=workspace)
+    assert "the email was not built" in r.stdout
+
+
+def test_unknown_issue_is_a_usage_error(cli, workspace):
+    write_issue(workspace)
+    r = cli("check", "2031-01", cwd=workspace)
+    assert r.exit_code == 2
+
+
+def test_list_rules(cli, tmp_path):
+    load_rules()
+    r = cli("check", "--list-rules", cwd=tmp_path)
+    assert r.exit_code == 0
+    for code in RULES:
+        assert code in r.stdout
+    r = cli("check", "--list-rules", "--json", cwd=tmp_path)
+    rules = json.loads(r.stdout)
+    assert {x["code"] for x in rules} == set(RULES)
+    assert {x["code"] for x in rules if x["network"]} >= {"link-broken", "image-broken"}
+
+
+def test_explain(cli, tmp_path):
+    r = cli("check", "--explain", "weekday-mismatch", cwd=tmp_path)
+    assert r.exit_code == 0
+    assert r.stdout.startswith("weekday-mismatch (error)")
+    assert "23 March 2021 was a Tuesday" in r.stdout
+    r = cli("check", "--explain", "weekday-mismatc", cwd=tmp_path)
+    assert r.exit_code == 2
+    assert "Hint: Did you mean weekday-mismatch?" in r.stderr
+
+
+def test_draft_shows_the_offline_warnings(cli, workspace):
+    write_issue(workspace, {"stories/s.md": story("News", "Thank you andthe team.")})
+    r = cli("draft", cwd=workspace)
+    assert r.exit_code == 0, r.output
+    assert "run-together" in r.stderr
+    assert "1 warning (listed above)." in r.stdout
+
+
+def test_draft_refuses_on_check_errors(cli, workspace):
+    write_issue(workspace, {"stories/s.md": story("News", "Venue TODO")})
+    r = cli("draft", cwd=workspace)
+    assert r.exit_code == 1
+    assert "placeholder-left" in r.stderr
+
+
+@pytest.mark.parametrize("args", [("--help",), ("check", "--help")])
+def test_help_has_examples(cli, tmp_path, args):
+    r = cli(*args, cwd=tmp_path)
+    assert r.exit_code == 0
+    if args[0] == "check":
+        assert "copro-news check --json" in r.stdout
