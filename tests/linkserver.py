@@ -93,7 +93,7 @@ class LinkServer(ThreadingHTTPServer):
         self.delay = delay
         self.slow = slow
         self.tls = tls
-        self.thread = threading.Thread(target=self.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.serve_forever, args=(0.05,), daemon=True)
 
     def get_request(self) -> tuple[socket.socket, object]:
         sock, addr = super().get_request()

@@ -99,6 +99,10 @@ def test_json_is_one_document_even_with_settings_warnings(cli, workspace):
     assert r.exit_code == 0
     doc = json.loads(r.stdout)
     assert doc["errors"] == 0
+    assert [(p["code"], p["file"]) for p in doc["problems"]] == [
+        ("settings-unknown", "copro-news.toml")
+    ]
+    assert r.stderr == ""
 
 
 def test_at_is_checked(cli, workspace):

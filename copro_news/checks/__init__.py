@@ -112,9 +112,12 @@ def check_all(
 ) -> CheckResult:
     """Build the issue (when its files allow) and run every rule on it, at the send time:
     ``at``, else the scheduled time, else now."""
+    from copro_news.checks.registry import sort_problems
     from copro_news.render import build_issue
 
     when = at or scheduled_time(issue) or datetime.now(ws.settings.tz)
     build = None if issue.errors else build_issue(ws, issue)
     problems = check_issue(ws, issue, build, at=when, offline=offline, progress=progress)
-    return CheckResult(issue, when, offline, problems, build is not None)
+    ignored = set(ws.settings.check.ignore)
+    settings = [p for p in ws.warnings if p.code not in ignored]
+    return CheckResult(issue, when, offline, sort_problems(settings + problems), build is not None)

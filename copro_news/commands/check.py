@@ -50,8 +50,12 @@ def command(
         return
 
     from copro_news.checks import check_all, parse_at
+    from copro_news.content import load_issue
+    from copro_news.workspace import load_workspace
 
-    ws, loaded = common.issue(ctx, issue)
+    # the settings' warnings are listed with the other problems, not before them
+    ws = load_workspace(explicit=common.state(ctx).workspace)
+    loaded = load_issue(ws, ws.resolve_issue(issue))
     when = parse_at(at, ws.settings.tz) if at else None
     with _progress(enabled=not offline) as progress:
         result = check_all(ws, loaded, at=when, offline=offline, progress=progress)
