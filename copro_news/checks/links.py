@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from copro_news.content import Issue
 
 TIMEOUT = 10.0  # seconds for each request; a timeout is tried once more
-WORKERS = 16
+WORKERS = 24  # threads; each waits on the network, not the processor
 CACHE_FILE = "links.json"
 CACHE_SECONDS = 24 * 3600
 BODY_LIMIT = 512 * 1024
@@ -174,6 +174,8 @@ class Checker:
         self._sessions: list[requests.Session] = []
         self._lock = threading.Lock()
         self._hosts: dict[str, str | None] = {}
+        self._https: dict[str, threading.Event] = {}
+        self._https_ok: dict[str, bool] = {}
 
     def session(self) -> requests.Session:
         s = getattr(self._local, "session", None)
@@ -275,15 +277,29 @@ class Checker:
                 result.closed = closed_phrase(data.decode(r.encoding or "utf-8", "replace"))
 
     def _https_answers(self, url: str) -> bool:
+        """Whether the link's host answers over https:// (asked once per host and port)."""
         import requests
 
-        secure = urlunsplit(("https", *urlsplit(url)[1:]))
+        parts = urlsplit(url)
+        with self._lock:
+            event = self._https.get(parts.netloc)
+            first = event is None
+            if first:
+                event = self._https[parts.netloc] = threading.Event()
+        assert event is not None
+        if not first:
+            event.wait(self.timeout * 2)
+            return self._https_ok.get(parts.netloc, False)
+        secure = urlunsplit(("https", *parts[1:]))
         try:
             r = self.session().head(secure, allow_redirects=True, timeout=self.timeout)
             r.close()
-            return r.status_code < 400
+            ok = r.status_code < 400
         except requests.exceptions.RequestException:
-            return False
+            ok = False
+        self._https_ok[parts.netloc] = ok
+        event.set()
+        return ok
 
     def run(
         self, items: list[Target], progress: Callable[[int, int], None] | None = None
