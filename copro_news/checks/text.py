@@ -20,6 +20,8 @@ _FUNCTION_WORDS = """
     into than then has have had will can all my
 """
 FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
+SHORT_WORDS = frozenset({"co", "go", "up", "ok"})  # two-letter words that glue: "ofco-production"
+COMMON = 1000  # the least frequency, in the word list, of the word glued to a short one
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*(?:-[A-Za-z]+(?:['’][A-Za-z]+)*)*")
 
 
@@ -29,8 +31,9 @@ def split_glued(part: str, known: frozenset[str]) -> tuple[str, str] | None:
     low = part.lower()
     if len(low) < 4 or low in known or is_english(low):
         return None
-    if low.endswith(("'s", "’s")) and is_english(low[:-2]):
-        return None
+    for suffix in ("'s", "’s", "s", "es"):
+        if low.endswith(suffix) and is_english(low[: -len(suffix)]):
+            return None  # "formatters", "the organisation's"
     words = english()
     best: tuple[int, str, str] | None = None
     for i in range(1, len(low)):
@@ -41,8 +44,10 @@ def split_glued(part: str, known: frozenset[str]) -> tuple[str, str] | None:
             other = left
         else:
             continue
-        if len(other) < 2 or not (is_english(other) or other in known):
-            continue
+        if other not in FUNCTION_WORDS and len(other) < 3 and other not in SHORT_WORDS:
+            continue  # "iter" is not "it er"
+        if not (other in FUNCTION_WORDS or words.get(other, 0) >= COMMON or other in known):
+            continue  # rare words ("adm", "polk") make chance splits: "admin", "polkit"
         if left == "a" and (len(right) < 3 or words.get(right, 0) < 1000):
             continue
         if (len(left) < 2 and left != "a") or len(right) < 2:

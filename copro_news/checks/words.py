@@ -19,7 +19,7 @@ _EXTRA_WORDS = """
     inbox inboxes onboarding offboarding onsite inperson asexual agender aromantic
     coproduction coproduce coproduced coproducing codesign codesigned cocreate cocreation
     webinar webinars wellbeing meetup meetups signup signups livestream upskill upskilling
-    toolkit toolkits
+    toolkit toolkits async addon addons admin admins builtin
 """
 EXTRA_WORDS = frozenset(_EXTRA_WORDS.split())
 
