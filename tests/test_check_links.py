@@ -224,3 +224,13 @@ def test_offline_skips_the_network_rules(tmp_path, server):
     )
     assert problems(tmp_path / "ws", offline=True) == []
     assert sum(server.hits.values()) == 0
+
+
+def test_malformed_addresses_are_broken_not_a_crash(tmp_path, server):
+    from copro_news.checks.links import Checker, Target
+
+    c = Checker(timeout=0.5)
+    for url in ("http://[::1/x", "http://127.0.0.1:99999/x", "http://exa mple.org/"):
+        r = c.check(Target(url, image=False, signup=False))
+        assert r.broken, url
+    c.close()

@@ -74,7 +74,7 @@ class LinkResult:
     url: str
     status: int | None = None  # the final HTTP status, after redirects
     final_url: str | None = None
-    error: str | None = None  # dns, tls, timeout, connection, redirects
+    error: str | None = None  # dns, tls, timeout, connection, redirects, invalid
     detail: str = ""
     closed: str | None = None  # the phrase that says registration or sales have ended
     size: int | None = None  # bytes, for images
@@ -88,7 +88,7 @@ class LinkResult:
     @property
     def reached(self) -> bool:
         """Whether a server answered at all."""
-        return self.status is not None or self.error in ("tls", "redirects")
+        return self.status is not None or self.error in ("tls", "redirects", "invalid")
 
     @property
     def broken(self) -> bool:
@@ -110,6 +110,8 @@ class LinkResult:
             return f"the secure connection failed ({self.detail})"
         if self.error == "redirects":
             return "it redirects in a loop"
+        if self.error == "invalid":
+            return f"it is not a valid address ({self.detail})"
         if self.error:
             return f"could not connect ({self.detail})" if self.detail else "could not connect"
         reason = _REASONS.get(self.status or 0, "")
@@ -220,6 +222,12 @@ class Checker:
         return why
 
     def check(self, target: Target) -> LinkResult:
+        try:
+            return self._check(target)
+        except (ValueError, UnicodeError, LookupError) as e:  # a malformed address or answer
+            return LinkResult(target.url, error="invalid", detail=str(e)[:80])
+
+    def _check(self, target: Target) -> LinkResult:
         why = self._resolve(target.url)
         if why is not None:
             return LinkResult(target.url, error="dns", detail=why)
@@ -274,7 +282,11 @@ class Checker:
                 length = r.headers.get("Content-Length")
                 result.size = int(length) if length and length.isdigit() else len(data)
             elif "html" in r.headers.get("Content-Type", "").lower():
-                result.closed = closed_phrase(data.decode(r.encoding or "utf-8", "replace"))
+                try:
+                    page = data.decode(r.encoding or "utf-8", "replace")
+                except LookupError:  # a charset Python does not know
+                    page = data.decode("utf-8", "replace")
+                result.closed = closed_phrase(page)
 
     def _https_answers(self, url: str) -> bool:
         """Whether the link's host answers over https:// (asked once per host and port)."""
@@ -450,13 +462,15 @@ def _problem(ctx: Context, code: str, message: str, url: str, hint: str) -> Prob
 )
 def network_unavailable(issue: Issue, ctx: Context) -> Iterator[Problem]:
     if _network_down(ctx):
-        n = len(ctx.cache["links"])
+        results = ctx.cache["links"]
+        hosts = sorted({urlsplit(t.url).hostname or "" for t in results} - {""})
+        shown = ", ".join(hosts[:3]) + (f" and {len(hosts) - 3} more" if len(hosts) > 3 else "")
         yield ctx.problem(
             "network-unavailable",
-            f"None of the {n} links and images could be reached: the network seems to be "
-            "down, so they were not checked.",
+            f"None of the {len(results)} links and images could be reached (on {shown}): the "
+            "network seems to be down, so they were not checked.",
             hint="Connect to the internet and check again, or use --offline to skip the "
-            "network rules.",
+            "network rules. If the network works, check the spelling of those host names.",
         )
 
 
