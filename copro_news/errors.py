@@ -55,7 +55,8 @@ class ContentError(CoproNewsError):
     def __init__(self, problems: list[Problem], message: str | None = None) -> None:
         errors = sum(1 for p in problems if p.severity == "error")
         super().__init__(
-            message or f"The issue has {errors} error{'s' if errors != 1 else ''}; nothing was written.",
+            message
+            or f"The issue has {errors} error{'s' if errors != 1 else ''}; nothing was written.",
             "Fix the problems listed above, then run the command again.",
         )
         self.problems = problems
