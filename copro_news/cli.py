@@ -47,7 +47,7 @@ def _global(
         "--workspace",
         "-w",
         envvar="COPRO_NEWS_WORKSPACE",
-        help="The workspace folder (default: this folder or the nearest parent with copro-news.toml).",
+        help="The workspace (default: the nearest folder upwards with copro-news.toml).",
     ),
     no_color: bool = typer.Option(
         False, "--no-color", help="No colour in the output (as NO_COLOR)."
