@@ -15,6 +15,10 @@ ENV_VARS = {"mailchimp": "MAILCHIMP_API_KEY", "buttondown": "BUTTONDOWN_API_KEY"
 LABELS = {"mailchimp": "Mailchimp", "buttondown": "Buttondown"}
 
 
+# Every secret value this process has seen, so that redact() can take it out of any text.
+_SEEN: set[str] = set()
+
+
 class Secret:
     """A value that shows itself only through :meth:`reveal`."""
 
@@ -22,6 +26,8 @@ class Secret:
 
     def __init__(self, value: str) -> None:
         self._value = value
+        if len(value) >= 8:
+            _SEEN.add(value)
 
     def reveal(self) -> str:
         return self._value
@@ -42,6 +48,18 @@ class Secret:
 
     def __reduce__(self) -> tuple[type, tuple[str]]:
         raise TypeError("a Secret is not picklable")
+
+
+def redact(text: str) -> str:
+    """``text`` with every API key this process knows of replaced by asterisks."""
+    values = set(_SEEN)
+    for var in ENV_VARS.values():
+        value = os.environ.get(var, "").strip()
+        if len(value) >= 8:
+            values.add(value)
+    for value in sorted(values, key=len, reverse=True):
+        text = text.replace(value, "********")
+    return text
 
 
 def _check_provider(provider: str) -> str:

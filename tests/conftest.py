@@ -1,70 +1,196 @@
+"""Shared fixtures: every test runs isolated, with a canary API key that must never leak."""
+
 from __future__ import annotations
 
-from collections.abc import Iterator
+import io
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from fake_mailchimp import FakeMailchimp
 
-# Never a real key: a recognisable canary that must not show up in any output or file.
-CANARY_KEY = "c4nary5ecret0000deadbeefcafef00d-us6"
-
-
-class MemoryKeyring:
-    """A keyring backend that keeps passwords in a dict, so tests never touch the system's."""
-
-    def __init__(self) -> None:
-        import keyring.backend
-
-        base = keyring.backend.KeyringBackend
-
-        class _Backend(base):  # type: ignore[misc, valid-type]
-            priority = 1  # type: ignore[assignment]
-
-            def __init__(inner) -> None:
-                super().__init__()
-                inner.store: dict[tuple[str, str], str] = {}
-
-            def get_password(inner, service: str, username: str) -> str | None:
-                return inner.store.get((service, username))
-
-            def set_password(inner, service: str, username: str, password: str) -> None:
-                inner.store[(service, username)] = password
-
-            def delete_password(inner, service: str, username: str) -> None:
-                import keyring.errors
-
-                if (service, username) not in inner.store:
-                    raise keyring.errors.PasswordDeleteError("not found")
-                del inner.store[(service, username)]
-
-        self.backend = _Backend()
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = ROOT.parent / "shared" / "specs"
+CANARY_KEY = "c4nary0000secret0000key0000abcd-us6"
 
 
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
-    """HOME and XDG folders in a temporary folder, no provider keys, an in-memory keyring."""
+    """HOME and XDG folders in a temporary folder, no provider keys, NO_COLOR, fixed width."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
-    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
-        monkeypatch.setenv(name, str(home / name.lower()))
-    for name in ("MAILCHIMP_API_KEY", "BUTTONDOWN_API_KEY"):
-        monkeypatch.delenv(name, raising=False)
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(var, str(home / var.lower()))
+    for var in (
+        "MAILCHIMP_API_KEY",
+        "BUTTONDOWN_API_KEY",
+        "COPRO_NEWS_WORKSPACE",
+        "EDITOR",
+        "VISUAL",
+        "FORCE_COLOR",
+    ):
+        monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("TERM", "dumb")
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    from copro_news import console
+
+    console.set_no_color(False)
+    yield home
+
+
+def build_file_tree(root: Path, tree: dict[str, object]) -> None:
+    """Write {name: text | bytes | dict} under root."""
+    for name, content in tree.items():
+        path = root / name
+        if isinstance(content, dict):
+            path.mkdir(parents=True, exist_ok=True)
+            build_file_tree(path, content)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(str(content), encoding="utf-8")
+
+
+SETTINGS = """\
+name = "Co-Production Collective"
+timezone = "Europe/London"
+locale = "en_GB"
+
+[sender]
+name = "Co-Production Collective"
+email = "news@example.org"
+reply_to = "hello@example.org"
+postal_address = "1 Example Street, London, N1 1AA"
+
+[links]
+website = "https://example.org"
+signup = "https://example.org/newsletter"
+
+[provider]
+name = "outbox"
+"""
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """An empty workspace (settings and drafts/) in a temporary folder."""
+    root = tmp_path / "ws"
+    build_file_tree(root, {"copro-news.toml": SETTINGS, "drafts": {}})
+    return root
+
+
+@pytest.fixture
+def cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., Result]:
+    """Run the real command line in-process, through main()'s error boundary."""
+    from copro_news import console
+    from copro_news.cli import main
+
+    def run(*args: str, cwd: Path | None = None, input: str | None = None) -> Result:
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        console.set_no_color(False)
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "stdin", io.StringIO(input or ""))
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        out, err = capsys.readouterr()
+        return Result(code, out, err)
+
+    return run
+
+
+def run_cli(
+    args: list[str],
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    input: str | None = None,
+    timeout: float = 60,
+) -> Result:
+    """Run ``python -m copro_news`` in a subprocess: the real process, exit code and streams."""
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    proc = subprocess.run(
+        [sys.executable, "-m", "copro_news", *args],
+        cwd=cwd,
+        env=full_env,
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+class MemoryKeyring:
+    """A keyring backend that keeps passwords in a dict, never in the system's keyring."""
+
+    priority = 1
+
+    def __new__(cls):  # type: ignore[no-untyped-def]
+        import keyring.backend
+        import keyring.errors
+
+        class _Memory(keyring.backend.KeyringBackend):
+            priority = 1  # type: ignore[assignment]
+
+            def __init__(self) -> None:
+                super().__init__()
+                self.store: dict[tuple[str, str], str] = {}
+
+            def get_password(self, service: str, username: str) -> str | None:
+                return self.store.get((service, username))
+
+            def set_password(self, service: str, username: str, password: str) -> None:
+                self.store[(service, username)] = password
+
+            def delete_password(self, service: str, username: str) -> None:
+                if (service, username) not in self.store:
+                    raise keyring.errors.PasswordDeleteError("not found")
+                del self.store[(service, username)]
+
+        return _Memory()
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring():
+    """An in-memory keyring for the whole test; the system keyring is never touched."""
     import keyring
 
     previous = keyring.get_keyring()
-    memory = MemoryKeyring().backend
-    keyring.set_keyring(memory)
-    yield memory
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
     keyring.set_keyring(previous)
 
 
 @pytest.fixture
-def mailchimp() -> Iterator[FakeMailchimp]:
+def mailchimp():
     """A running stand-in Mailchimp; the test fails if any request broke the API contract."""
+    from tests.fake_mailchimp import FakeMailchimp
+
     fake = FakeMailchimp(key=CANARY_KEY)
     fake.add_list("a1b2c3d4e5", "Team update", 312)
     with fake:
@@ -72,8 +198,3 @@ def mailchimp() -> Iterator[FakeMailchimp]:
     assert fake.violations == [], "requests the real API would refuse:\n" + "\n".join(
         fake.violations
     )
-
-
-@pytest.fixture
-def tmp_workspace(tmp_path: Path) -> Path:
-    return tmp_path

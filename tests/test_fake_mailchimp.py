@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 import yaml
-from conftest import CANARY_KEY
-from fake_mailchimp import FakeMailchimp, spec_dir, strict_problems
 from jsonschema import Draft4Validator
+
+from tests.conftest import CANARY_KEY
+from tests.fake_mailchimp import FakeMailchimp, spec_dir, strict_problems
 
 AUTH = ("anystring", CANARY_KEY)
 

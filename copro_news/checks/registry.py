@@ -2,7 +2,7 @@
 
 A rule is a small generator registered once with its code and severity::
 
-    @rule("deadline-passed", severity="error", summary="An action's deadline is before the send time.")
+    @rule("deadline-passed", severity="error", summary="A deadline before the send time.")
     def deadline_passed(issue, ctx):
         yield ctx.problem(...)
 
@@ -113,12 +113,17 @@ declare(
     "field-missing",
     severity="error",
     summary="A required field is absent.",
-    explanation="Each kind of file has required fields (issue.md: subject, date; events: title, start; ...).",
+    explanation=(
+        "Each kind of file has required fields "
+        "(issue.md: subject, date; events: title, start; ...)."
+    ),
 )
 declare(
     "field-invalid",
     severity="error",
-    summary="A field of the wrong type or form (a date that is not a date, a link that is not a URL).",
+    summary=(
+        "A field of the wrong type or form (a date that is not a date, a link that is not a URL)."
+    ),
 )
 declare(
     "field-unknown",
@@ -140,3 +145,64 @@ declare(
     severity="warning",
     summary="A setting in copro-news.toml that copro-news does not know.",
 )
+
+
+@dataclass
+class Context:
+    """What a rule sees: the workspace, the loaded issue, its build, and the send time."""
+
+    ws: Any
+    issue: Any
+    build: Any
+    at: Any  # an aware datetime: the send time; rules never read the clock
+    offline: bool = False
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    def problem(
+        self,
+        code: str,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+    ) -> Problem:
+        return Problem(code, RULES[code].severity, message, file, line, hint)
+
+
+def ignored_codes(ctx: Context) -> tuple[set[str], dict[str, set[str]]]:
+    """Codes ignored everywhere (settings) and per file (a snippet's check-ignore)."""
+    everywhere = set(ctx.ws.settings.check.ignore)
+    per_file: dict[str, set[str]] = {}
+    sources = []
+    if ctx.issue.source is not None:
+        sources.append((ctx.issue.source.rel, ctx.issue.data))
+    sources += [(s.rel, s.data) for s in ctx.issue.snippets()]
+    for rel, data in sources:
+        codes = data.get("check-ignore")
+        if codes:
+            per_file[rel] = set(codes)
+    return everywhere, per_file
+
+
+def run(ctx: Context, *, only: Iterable[str] | None = None) -> list[Problem]:
+    """Every problem: the loader's, then each registered rule's; ignored codes removed.
+
+    Network rules are skipped offline. ``--strict`` is the caller's business: it decides
+    whether warnings fail, the severities stay as declared.
+    """
+    problems: list[Problem] = list(ctx.issue.problems)
+    wanted = set(only) if only is not None else None
+    for r in RULES.values():
+        if r.func is None or (wanted is not None and r.code not in wanted):
+            continue
+        if r.network and ctx.offline:
+            continue
+        problems.extend(r.func(ctx.issue, ctx))
+    everywhere, per_file = ignored_codes(ctx)
+    kept = [
+        p
+        for p in problems
+        if p.code not in everywhere and p.code not in per_file.get(p.file or "", set())
+    ]
+    return sort_problems(kept)

@@ -1,0 +1,50 @@
+# copro-news: make demo | make test | make bench | make lint
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+
+.PHONY: demo test lint bench browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# Debian's Chromium, for the browser tests of the preview (never a downloaded browser).
+browser:
+	@if [ -x /usr/bin/chromium ]; then echo "chromium: $$(/usr/bin/chromium --version 2>/dev/null)"; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "No apt-get here: the browser tests will be skipped."; fi
+
+demo: $(VENV)/.installed
+	rm -rf demo
+	$(BIN)/copro-news init demo --name "Co-Production Collective" --email news@example.org \
+	  --postal-address "1 Example Street, London, N1 1AA" --website https://example.org
+	cd demo && ../$(BIN)/copro-news draft
+	@echo
+	@echo "The demo workspace is in ./demo; the built issue is in ./demo/drafts/*/build/:"
+	@ls -1 demo/drafts/*/build/issue.*
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(VENV)/.installed-test browser
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) demo build dist *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,66 @@
+"""Draft an issue: validate, check offline, render, write build/.
+
+Used by draft, preview and send alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from copro_news.checks.registry import Problem, count
+from copro_news.content import SECTIONS, Issue
+from copro_news.errors import ContentError
+from copro_news.render import Build, build_issue, write_build
+from copro_news.workspace import Workspace
+
+_SINGULAR = {
+    "events": "event",
+    "partnerships": "partnership",
+    "actions": "action",
+    "stories": "story",
+}
+
+
+@dataclass
+class DraftResult:
+    build: Build
+    paths: list[Path]
+    problems: list[Problem]
+
+    def contents_line(self) -> str:
+        parts = ["intro" if self.build.issue.intro.strip() else "no intro"]
+        for kind in SECTIONS:
+            n = self.build.sections.get(kind, 0)
+            if n:
+                parts.append(f"{n} {_SINGULAR[kind] if n == 1 else kind}")
+        return ", ".join(parts)
+
+    def problems_line(self) -> str:
+        errors, warnings = count(self.problems)
+        if not errors and not warnings:
+            return "No problems found."
+        return f"{warnings} warning{'s' if warnings != 1 else ''} (listed above)."
+
+
+def render_checked(
+    ws: Workspace, issue: Issue, *, at: datetime | None = None, provider: str | None = None
+) -> tuple[Build, list[Problem]]:
+    """Render ``issue`` and run the offline checks; raise ContentError on any error."""
+    from copro_news.checks import check_issue
+
+    if issue.errors:
+        raise ContentError(issue.problems)
+    build = build_issue(ws, issue, provider=provider)
+    problems = check_issue(ws, issue, build, at=at, offline=True)
+    if any(p.severity == "error" for p in problems):
+        raise ContentError(problems)
+    build.problems = problems
+    return build, problems
+
+
+def draft_issue(ws: Workspace, issue: Issue, *, at: datetime | None = None) -> DraftResult:
+    build, problems = render_checked(ws, issue, at=at)
+    paths = write_build(build)
+    return DraftResult(build=build, paths=paths, problems=problems)

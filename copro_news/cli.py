@@ -1,0 +1,142 @@
+"""The command line: options in, library calls, results out. The one error boundary."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from copro_news import __version__
+from copro_news.commands import add, draft, init, new, templates
+from copro_news.commands.common import State
+
+app = typer.Typer(
+    name="copro-news",
+    help=(
+        "Compose, check, preview and send a monthly team newsletter from Markdown snippets.\n\n"
+        "Write short snippets in drafts/YYYY-MM/ (events, partnerships, actions, stories), "
+        "then draft, check, preview and send the issue.\n\n"
+        "\b\n"
+        "Quick start:\n"
+        "  copro-news init news && cd news\n"
+        "  copro-news new 2026-12\n"
+        '  copro-news add events "Co-Pro Cuppa"\n'
+        "  copro-news draft"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"copro-news {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    workspace: Path | None = typer.Option(
+        None,
+        "--workspace",
+        "-w",
+        envvar="COPRO_NEWS_WORKSPACE",
+        help="The workspace (default: the nearest folder upwards with copro-news.toml).",
+    ),
+    no_color: bool = typer.Option(
+        False, "--no-color", help="No colour in the output (as NO_COLOR)."
+    ),
+    debug: bool = typer.Option(
+        False, "--debug", help="Show the full traceback of an unexpected error."
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    if no_color:
+        from copro_news import console
+
+        console.set_no_color(True)
+    ctx.obj = State(workspace=workspace, debug=debug)
+
+
+app.command("init")(init.command)
+app.command("new")(new.command)
+app.command("add")(add.command)
+app.command("draft")(draft.command)
+app.command("templates")(templates.command)
+
+
+def _log_traceback() -> Path | None:
+    import tempfile
+    import traceback
+
+    try:
+        from copro_news.credentials import redact  # the key never reaches a file
+    except ImportError:  # pragma: no cover
+
+        def redact(text: str) -> str:
+            return text
+
+    try:
+        fd, name = tempfile.mkstemp(prefix="copro-news-", suffix=".log")
+        with open(fd, "w", encoding="utf-8") as f:
+            f.write(redact(traceback.format_exc()))
+        return Path(name)
+    except OSError:
+        return None
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line; turn every error into a message and an exit code."""
+    from copro_news.errors import (
+        EXIT_INTERRUPTED,
+        EXIT_USAGE,
+        ContentError,
+        CoproNewsError,
+        SettingsError,
+    )
+
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        rv = app(args=args, prog_name="copro-news", standalone_mode=False)
+    except CoproNewsError as e:
+        if debug:
+            raise
+        from copro_news import console
+
+        if isinstance(e, (ContentError, SettingsError)):
+            console.print_problems(e.problems)
+        console.error(e.message, e.hint)
+        sys.exit(e.exit_code)
+    except (KeyboardInterrupt, typer.Abort):
+        print("\nStopped.", file=sys.stderr)
+        sys.exit(EXIT_INTERRUPTED)
+    except typer.TyperException as e:
+        show = getattr(e, "show", None)
+        if show:
+            show()
+        else:
+            print(f"Error: {e.format_message()}", file=sys.stderr)
+        sys.exit(getattr(e, "exit_code", EXIT_USAGE))
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception:
+        if debug:
+            raise
+        log = _log_traceback()
+        print(
+            "Error: something went wrong inside copro-news; nothing you did caused this.",
+            file=sys.stderr,
+        )
+        where = f" The details are in {log}." if log else ""
+        print(f"Hint: rerun the command with --debug to see why.{where}", file=sys.stderr)
+        sys.exit(1)
+    sys.exit(rv if isinstance(rv, int) else 0)

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import typer
+
+from copro_news.commands import common
+
+
+def command(
+    ctx: typer.Context,
+    issue: str | None = typer.Argument(None, help=common.ISSUE_HELP),
+) -> None:
+    """Build the issue: check it, render it, and write build/issue.html, .txt and .eml.
+
+    Every problem in every file is listed at once. If there is an error,
+    nothing is written and the exit code is 1.
+
+    \b
+    Examples:
+      copro-news draft
+      copro-news draft 2026-12
+    """
+    from copro_news import console
+    from copro_news.build import draft_issue
+
+    ws, loaded = common.issue(ctx, issue)
+    result = draft_issue(ws, loaded)
+    if result.problems:
+        console.print_problems(result.problems)
+    out = console.out()
+    b = result.build
+    out.print(f"Drafted {console.escape(loaded.id)}: [bold]{console.escape(b.subject)}[/]")
+    out.print(f"  {console.escape(result.contents_line())}")
+    kb = b.html_bytes / 1024
+    state = "[red]over[/]" if b.clipped else "within"
+    out.print(f"  HTML {kb:.1f} KB, {state} Gmail's 102 KB clipping limit")
+    for path in result.paths:
+        out.print(f"  {console.escape(ws.rel(path))}")
+    out.print(f"  {console.escape(result.problems_line())}")

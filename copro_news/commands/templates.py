@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import typer
+
+from copro_news.commands import common
+
+
+def command(
+    ctx: typer.Context,
+    copy: bool = typer.Option(False, "--copy", help="Copy the house templates into templates/."),
+) -> None:
+    """List the templates, or copy the house style into templates/ to change it.
+
+    A file in the workspace's templates/ replaces the packaged one of the same
+    name; the others stay as shipped. --copy never overwrites a file.
+
+    \b
+    Examples:
+      copro-news templates
+      copro-news templates --copy
+    """
+    from copro_news import console
+    from copro_news.fsutil import create_new
+    from copro_news.render import TEMPLATE_FILES, package_templates
+
+    ws = common.workspace(ctx)
+    source = package_templates()
+    out = console.out()
+    for name in TEMPLATE_FILES:
+        target = ws.templates / name
+        if copy:
+            created = create_new(target, (source / name).read_text(encoding="utf-8"))
+            state = "copied" if created else "kept (exists)"
+        else:
+            state = "workspace" if target.is_file() else "house style"
+        out.print(f"{console.escape(('templates/' + name).ljust(36))} {state}")

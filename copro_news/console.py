@@ -1,0 +1,92 @@
+"""The two consoles: results on stdout, everything else (errors, warnings, progress) on stderr.
+
+Colour follows the usual rules: none when NO_COLOR is set, when ``--no-color`` is given,
+or when the stream is not a terminal. rich is imported only when a console is first used.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+_no_color = False
+_consoles: dict[str, Console] = {}
+
+
+def set_no_color(value: bool) -> None:
+    """Turn colour off for this process (the ``--no-color`` option)."""
+    global _no_color
+    _no_color = value
+    _consoles.clear()
+
+
+def color_disabled() -> bool:
+    return _no_color or bool(os.environ.get("NO_COLOR"))
+
+
+def _make(stderr: bool) -> Console:
+    from rich.console import Console
+
+    return Console(
+        stderr=stderr,
+        no_color=color_disabled(),
+        highlight=False,
+        soft_wrap=False,
+        emoji=False,
+    )
+
+
+def out() -> Console:
+    """The console for results (stdout)."""
+    if "out" not in _consoles:
+        _consoles["out"] = _make(stderr=False)
+    return _consoles["out"]
+
+
+def err() -> Console:
+    """The console for errors, warnings and progress (stderr)."""
+    if "err" not in _consoles:
+        _consoles["err"] = _make(stderr=True)
+    return _consoles["err"]
+
+
+def escape(text: Any) -> str:
+    from rich.markup import escape as _escape
+
+    return _escape(str(text))
+
+
+def error(message: str, hint: str | None = None) -> None:
+    c = err()
+    c.print(f"[bold red]Error:[/] {escape(message)}")
+    if hint:
+        c.print(f"[yellow]Hint:[/] {escape(hint)}")
+
+
+def warn(message: str) -> None:
+    err().print(f"[yellow]Warning:[/] {escape(message)}")
+
+
+def info(message: str) -> None:
+    err().print(escape(message))
+
+
+def print_problems(problems: list[Any], *, console: Console | None = None) -> None:
+    """Print problems grouped by file, like a linter: ``path:line: code message`` then the hint."""
+    c = console or err()
+    last_file: object = object()
+    for p in problems:
+        if p.file != last_file:
+            c.print(f"[bold]{escape(p.file or '(issue)')}[/]")
+            last_file = p.file
+        colour = "red" if p.severity == "error" else "yellow"
+        where = f"{p.file}:{p.line}" if p.line else (p.file or "")
+        c.print(
+            f"  [dim]{escape(where)}:[/] [{colour}]{escape(p.code)}[/] {escape(p.message)}",
+            overflow="fold",
+        )
+        if p.hint:
+            c.print(f"      [dim]hint:[/] {escape(p.hint)}", overflow="fold")

@@ -1,0 +1,275 @@
+"""New files for the user: the settings, an issue, a snippet, and the example issue.
+
+Every function here creates files and never overwrites one that exists.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from copro_news.content import SCHEMAS, SECTIONS, slugify
+from copro_news.errors import RefusedError, UsageError
+from copro_news.fsutil import create_new
+from copro_news.workspace import DRAFTS_DIR, ISSUE_NAME, SETTINGS_FILE
+
+
+def _toml_str(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def _yaml_str(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+@dataclass
+class InitAnswers:
+    name: str = "Co-Production Collective"
+    email: str = "news@example.org"
+    reply_to: str = ""
+    postal_address: str = "1 Example Street, London, N1 1AA, United Kingdom"
+    website: str = "https://example.org"
+    timezone: str = "Europe/London"
+    locale: str = "en_GB"
+
+
+def settings_text(a: InitAnswers) -> str:
+    return f"""# copro-news workspace settings. See: copro-news --help
+name = {_toml_str(a.name)}
+timezone = {_toml_str(a.timezone)}    # event times and schedules are in this zone
+locale = {_toml_str(a.locale)}             # how dates are written ("Tuesday 1 March 2022")
+
+[sender]
+name = {_toml_str(a.name)}
+email = {_toml_str(a.email)}
+reply_to = {_toml_str(a.reply_to or a.email)}
+postal_address = {_toml_str(a.postal_address)}   # the law asks for it in bulk mail
+
+[links]                           # shown in the footer; add more, e.g. instagram = "https://..."
+website = {_toml_str(a.website)}
+signup = {_toml_str(a.website.rstrip("/") + "/newsletter")}
+
+[provider]
+name = "outbox"                   # outbox (no account needed) | mailchimp | buttondown
+list = ""                         # the provider's list or audience id
+api_url = ""                      # optional: another base URL for the provider's API
+
+[check]
+ignore = []                       # rule codes to skip, e.g. ["link-broken"]
+words = []                        # names and words the spelling rules should accept
+"""
+
+
+GITIGNORE = """# Made by copro-news: rebuilt at any time
+drafts/*/build/
+outbox/
+"""
+
+
+def init_workspace(
+    root: Path, answers: InitAnswers, *, example: bool = True, today: date
+) -> list[Path]:
+    """Make a workspace in ``root``; refuse if one is there. Return the files written."""
+    root = Path(root)
+    if (root / SETTINGS_FILE).exists():
+        raise RefusedError(
+            f"{root / SETTINGS_FILE} exists already: this is a workspace.",
+            "Nothing was changed. To start a new issue here, run: copro-news new",
+        )
+    written: list[Path] = []
+    root.mkdir(parents=True, exist_ok=True)
+    if create_new(root / SETTINGS_FILE, settings_text(answers)):
+        written.append(root / SETTINGS_FILE)
+    (root / DRAFTS_DIR).mkdir(exist_ok=True)
+    if create_new(root / ".gitignore", GITIGNORE):
+        written.append(root / ".gitignore")
+    if example:
+        written += write_example(root / DRAFTS_DIR, today, answers.website)
+    return written
+
+
+# --- issues and snippets -----------------------------------------------------------------------
+
+
+def issue_month(name: str) -> date:
+    if not ISSUE_NAME.match(name):
+        raise UsageError(
+            f"{name!r} is not an issue name.",
+            "Issues are named by month, like 2026-12.",
+        )
+    year, month = int(name[:4]), int(name[5:])
+    if not 1 <= month <= 12:
+        raise UsageError(f"{name!r} is not a month.", "Issues are named by month, like 2026-12.")
+    return date(year, month, 1)
+
+
+def issue_text(first: date, name: str) -> str:
+    month = f"{calendar.month_name[first.month]} {first.year}"
+    return f"""---
+subject: "{name} update: {month}"
+date: {first.isoformat()}            # the issue date (YYYY-MM-DD)
+preheader: ""                  # the grey line after the subject in an inbox
+# hero:                        # an optional picture at the top
+#   image: https://example.org/photo.jpg
+#   alt: "What the picture shows, for people who cannot see it"
+#   credit: "Name of the photographer"
+---
+## Welcome
+
+Write the introduction here, in Markdown: a few short paragraphs.
+Sections come from the snippets in events/, partnerships/, actions/ and stories/:
+add one with `copro-news add events "Title"`.
+"""
+
+
+def new_issue(drafts: Path, name: str, newsletter: str) -> Path:
+    first = issue_month(name)
+    folder = drafts / name
+    path = folder / "issue.md"
+    if path.exists():
+        raise RefusedError(
+            f"The issue {name} exists already: {path}.",
+            "Edit it, or add snippets to it with: copro-news add SECTION TITLE",
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    create_new(path, issue_text(first, newsletter))
+    return path
+
+
+def snippet_text(section: str, title: str) -> str:
+    """A new snippet: the title filled in, every other field commented with an example."""
+    schema = SCHEMAS[section]
+    lines = ["---", f"title: {_yaml_str(title)}"]
+    for key, spec in schema.items():
+        if key == "title":
+            continue
+        note = f"  # {spec.help}" if spec.help else ""
+        if spec.required:
+            lines.append(f"{key}: TODO{note}, e.g. {spec.example}")
+        else:
+            lines.append(f"# {key}: {spec.example}{note}")
+    lines.append("---")
+    body = {
+        "events": "What happens, who it is for, and how to join. TODO",
+        "partnerships": "Who the partner is, and what we do together. TODO",
+        "actions": "What we ask readers to do, and why it matters. TODO",
+        "stories": "What happened. TODO",
+    }[section]
+    return "\n".join(lines) + "\n" + body + "\n"
+
+
+def new_snippet(issue_folder: Path, section: str, title: str) -> Path:
+    if section not in SECTIONS:
+        raise UsageError(f"{section!r} is not a section.", f"Use one of: {', '.join(SECTIONS)}.")
+    if not title.strip():
+        raise UsageError("The title is empty.", 'Give a title in quotes: "Co-Pro Cuppa"')
+    slug = slugify(title)
+    path = issue_folder / section / f"{slug}.md"
+    if path.exists():
+        raise RefusedError(
+            f"{path} exists already.",
+            "Edit that file, or choose another title.",
+        )
+    create_new(path, snippet_text(section, title))
+    return path
+
+
+# --- the example issue -------------------------------------------------------------------------
+
+
+def _first_weekday(first: date, weekday: int) -> date:
+    return first + timedelta(days=(weekday - first.weekday()) % 7)
+
+
+def example_files(month: date, website: str) -> dict[str, str]:
+    """The example issue for ``month``: one snippet of each kind, real-looking content."""
+    site = website.rstrip("/")
+    name = calendar.month_name[month.month]
+    cuppa = _first_weekday(month, 1)  # first Tuesday
+    forum = _first_weekday(month + timedelta(days=14), 3)  # a Thursday in the second half
+    deadline = month.replace(day=20)
+    return {
+        "issue.md": f"""---
+subject: "Team update: {name} {month.year}"
+date: {month.isoformat()}
+preheader: "Our monthly meet-up, a new partnership and a survey to share your views"
+hero:
+  image: {site}/images/team-day.jpg
+  alt: "Members of the co-production team sitting round a table covered in sticky notes"
+  credit: "Sam Okafor"
+---
+## Welcome to the {name} update
+
+Thank you to everyone who came to our co-production training this month. Forty people
+from health, housing and community groups spent a day learning how to share power in
+their projects — and we learned a great deal from them too.
+
+This issue has our next online meet-up, news of a partnership with a local advice
+charity, and a survey where your views will shape next year's work.
+""",
+        "events/co-pro-cuppa.md": f"""---
+title: "Co-Pro Cuppa: our monthly online meet-up"
+start: {cuppa.isoformat()} 12:30
+end: "13:30"
+location: Online (Zoom)
+link: {site}/events/co-pro-cuppa
+link_text: Book your place
+---
+An informal hour to meet other people doing co-production, share what is working and
+ask questions. Bring a cuppa. Everyone is welcome, whatever your experience.
+""",
+        "events/community-forum.md": f"""---
+title: "Community forum on mental health services"
+start: {forum.isoformat()} 18:00
+end: "19:30"
+location: Community Centre, 12 High Street
+link: {site}/events/forum
+---
+People with lived experience and staff from local services meet to decide together what
+to change first. Travel costs are reimbursed and there is a free meal.
+""",
+        "partnerships/advice-charity.md": f"""---
+title: "Working with Citizens Advice North"
+partner: Citizens Advice North
+link: {site}/projects/advice
+link_text: Read about the project
+---
+We have started a year-long project with Citizens Advice North to co-design how people
+get help with debt. The design group is made of advisers and people who have used the
+service, paid for their time.
+""",
+        "actions/share-your-views.md": f"""---
+title: "Share your views on next year's programme"
+deadline: {deadline.isoformat()}
+link: {site}/survey
+button: Take the survey
+---
+Tell us which events, training and resources would help you most. The survey takes about
+ten minutes, and every answer is read by the team.
+""",
+        "stories/training-delivered.md": """---
+title: "Where we have been"
+---
+This month the team delivered and took part in:
+
+- co-production training for the regional NHS mental health trust;
+- a workshop on paying people for their time, with the Involvement Network;
+- a talk at the Community Housing Conference on sharing power with tenants.
+""",
+    }
+
+
+def write_example(drafts: Path, today: date, website: str) -> list[Path]:
+    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    first = date(year, month, 1)
+    folder = drafts / f"{year:04d}-{month:02d}"
+    written = []
+    for rel, text in example_files(first, website).items():
+        path = folder / rel
+        if create_new(path, text):
+            written.append(path)
+    return written
