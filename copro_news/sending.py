@@ -25,6 +25,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from copro_news import sendrecord
 from copro_news.errors import ProviderError, RefusedError, UsageError
@@ -40,6 +41,12 @@ from copro_news.providers.base import (
 )
 from copro_news.providers.http import OutcomeUnknown
 from copro_news.sendrecord import SendRecord
+
+if TYPE_CHECKING:
+    from copro_news.checks.registry import Problem
+    from copro_news.content import Issue
+    from copro_news.render import Build
+    from copro_news.workspace import Workspace
 
 Progress = Callable[[str], AbstractContextManager[object]]
 
@@ -565,3 +572,65 @@ def iter_records(drafts: Path) -> Iterator[tuple[str, SendRecord | None]]:
         return
     for folder in sorted(p for p in drafts.iterdir() if p.is_dir() and not p.name.startswith(".")):
         yield folder.name, sendrecord.load(folder)
+
+
+# -- the workspace side: build, check, and pick the provider -----------------------------------
+
+
+def list_id_for(ws: Workspace) -> str:
+    """The list to send to: ``[provider] list``, or the provider's only list."""
+    from copro_news.providers import default_list
+
+    p = ws.settings.provider
+    list_id = p.list.strip() or default_list(p.name)
+    if not list_id:
+        raise UsageError(
+            "No list to send to: [provider] list is empty in copro-news.toml.",
+            "Run 'copro-news lists' to see the lists' ids, then set [provider] list.",
+        )
+    return list_id
+
+
+def provider_for(ws: Workspace) -> Provider:
+    from copro_news.providers import make_provider
+
+    p = ws.settings.provider
+    return make_provider(p.name, root=ws.root, api_url=p.api_url)
+
+
+def checked_build(
+    ws: Workspace, issue: Issue, *, at: datetime | None, offline: bool
+) -> tuple[Build, list[Problem]]:
+    """Build the issue for the workspace's provider and run every check at the send time.
+
+    Raises ContentError (nothing is sent) when a check finds an error.
+    """
+    from copro_news.checks import check_issue
+    from copro_news.errors import ContentError
+    from copro_news.render import build_issue
+
+    if issue.errors:
+        raise ContentError(issue.problems, "The issue has errors; nothing was sent.")
+    build = build_issue(ws, issue, provider=ws.settings.provider.name)
+    problems = check_issue(ws, issue, build, at=at, offline=offline)
+    errors = sum(1 for p in problems if p.severity == "error")
+    if errors:
+        raise ContentError(
+            problems, f"The issue has {errors} error{'s' if errors != 1 else ''}; nothing was sent."
+        )
+    return build, problems
+
+
+def message_for(ws: Workspace, build: Build) -> Message:
+    sender = ws.settings.sender
+    return Message(
+        issue_id=build.issue_id,
+        subject=build.subject,
+        preheader=build.preheader,
+        from_name=sender.name or ws.settings.name,
+        from_email=sender.email,
+        reply_to=sender.reply_to or sender.email,
+        html=build.html,
+        text=build.text,
+        eml=build.eml,
+    )

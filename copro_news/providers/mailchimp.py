@@ -158,7 +158,7 @@ class MailchimpProvider(Provider):
         if "*|UNSUB|*" not in message.html:
             raise ProviderError(
                 "The email has no Mailchimp unsubscribe link (*|UNSUB|*); nothing was uploaded.",
-                "Build the issue for Mailchimp, or keep the unsubscribe link in the footer template.",
+                "Keep the unsubscribe link in the footer template, then run the command again.",
             )
         path = f"/campaigns/{campaign_id}"
         if settings:
