@@ -57,7 +57,7 @@ RECHECK_DELAY = 5.0
 SCHEDULE_FORMAT = "%Y-%m-%d %H:%M"
 
 
-def _no_progress(_text: str) -> AbstractContextManager[object]:
+def no_progress(_text: str) -> AbstractContextManager[object]:
     return nullcontext()
 
 
@@ -158,7 +158,7 @@ class Sender:
         *,
         zone: tzinfo = UTC,
         clock: Callable[[], datetime] = utc_now,
-        progress: Progress = _no_progress,
+        progress: Progress = no_progress,
         sleep: Callable[[float], None] = time.sleep,
         dry_run: bool = False,
     ) -> None:

@@ -115,7 +115,7 @@ class OutboxProvider(Provider):
             list_name=LIST_NAME,
             created=created,
             send_time=when,
-            emails_sent=1 if status == SENT else 0,
+            emails_sent=None,
             archive_url="",
             provider_status=status,
         )
