@@ -19,6 +19,7 @@ import json
 import os
 import re
 import secrets
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -563,6 +564,11 @@ def problem(status: int, title: str, detail: str) -> tuple[int, dict[str, Any]]:
 def _handler_for(fake: FakeMailchimp) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()
+            # Headers and body go in separate writes: without this, delayed ACKs cost 40 ms a call.
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def log_message(self, format: str, *args: Any) -> None:
             pass

@@ -49,8 +49,8 @@ class HttpClient:
         label: str,
         auth: tuple[str, Secret] | None = None,
         headers: dict[str, str] | None = None,
-        timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
-        retries: int = RETRIES,
+        timeout: tuple[float, float] | None = None,
+        retries: int | None = None,
         backoff: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
         secrets: Iterable[Secret] = (),
@@ -59,8 +59,8 @@ class HttpClient:
 
         self.base_url = base_url.rstrip("/")
         self.label = label
-        self.timeout = timeout
-        self.retries = retries
+        self.timeout = timeout or (CONNECT_TIMEOUT, READ_TIMEOUT)
+        self.retries = RETRIES if retries is None else retries
         self.backoff = BACKOFF if backoff is None else backoff
         self.sleep = sleep
         self._secrets = [s for s in secrets if s]
