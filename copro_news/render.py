@@ -428,7 +428,7 @@ def build_issue(
     except jinja2.TemplateError as e:
         raise _template_error(ws, e) from None
     html = inline_css(raw_html, settings.links.get("website"))
-    html = html.replace(_UNSUB_SENTINEL, unsubscribe.replace("&", "&amp;"))
+    html = html.replace(_UNSUB_SENTINEL, unsubscribe.replace("&", "&amp;")).rstrip("\n") + "\n"
     eml = make_eml(settings, issue.subject, text, html, unsubscribe, when)
     return Build(
         issue=issue,
