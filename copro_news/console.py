@@ -88,8 +88,6 @@ def print_problems(problems: list[Any], *, console: Console | None = None) -> No
             last_file = p.file
         colour = "red" if p.severity == "error" else "yellow"
         where = f"{p.file}:{p.line}" if p.line else (p.file or "")
-        c.print(
-            f"  [dim]{escape(where)}:[/] [{colour}]{escape(p.code)}[/] {escape(p.message)}"
-        )
+        c.print(f"  [dim]{escape(where)}:[/] [{colour}]{escape(p.code)}[/] {escape(p.message)}")
         if p.hint:
             c.print(f"      [dim]hint:[/] {escape(p.hint)}")

@@ -384,9 +384,9 @@ def make_eml(
 
 def _template_error(ws: Workspace, e: Exception) -> Exception:
     """A template mistake as a plain error naming the template file and line."""
-    from copro_news.errors import CoproNewsError
-
     import traceback
+
+    from copro_news.errors import CoproNewsError
 
     name = getattr(e, "filename", None) or getattr(e, "name", None)
     line = getattr(e, "lineno", None)

@@ -26,7 +26,7 @@ def test_valid_settings_load(tmp_path):
 def test_unknown_keys_get_a_did_you_mean_with_their_line(tmp_path):
     text = SETTINGS.replace('timezone = "Europe/London"', 'timezon = "Europe/London"')
     text = text.replace('reply_to = "hello@example.org"', 'replyto = "hello@example.org"')
-    settings, warnings = load_settings(write(tmp_path, text))
+    _settings, warnings = load_settings(write(tmp_path, text))
     by_message = {w.message: w for w in warnings}
     top = by_message["Unknown setting 'timezon'."]
     assert top.hint == "Did you mean 'timezone'?"
