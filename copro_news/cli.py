@@ -144,4 +144,7 @@ def main(argv: list[str] | None = None) -> None:
         where = f" The details are in {log}." if log else ""
         print(f"Hint: rerun the command with --debug to see why.{where}", file=sys.stderr)
         sys.exit(1)
-    sys.exit(rv if isinstance(rv, int) else 0)
+    code = rv if isinstance(rv, int) else 0
+    if code == EXIT_INTERRUPTED:  # Typer turns Ctrl-C into this exit code
+        print("\nStopped.", file=sys.stderr)
+    sys.exit(code)
