@@ -634,7 +634,8 @@ def _handler_for(fake: FakeMailchimp) -> type[BaseHTTPRequestHandler]:
                 return
 
             with fake.lock:
-                fault = next((f for f in fake.faults if f.hits(method, path)), None)
+                hits = [f for f in fake.faults if f.hits(method, path)]  # each counts every call
+                fault = hits[0] if hits else None
             if fault is not None and fault.kind == "error":
                 call.status = fault.status
                 self._answer(*problem(fault.status, fault.title, fault.detail))
