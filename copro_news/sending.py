@@ -153,7 +153,7 @@ class Sender:
         self,
         provider: Provider,
         issue_dir: Path,
-        message: Message,
+        message: Message | None,
         list_id: str,
         *,
         zone: tzinfo = UTC,
@@ -174,15 +174,25 @@ class Sender:
         self._created_now = False
         self._located: Campaign | None = None
         self.record = self._open_record()
-        self.hash = sendrecord.content_hash(
-            message.subject,
-            message.preheader,
-            message.from_name,
-            message.from_email,
-            message.reply_to,
-            message.html,
-            message.text,
+        self.hash = (
+            sendrecord.content_hash(
+                message.subject,
+                message.preheader,
+                message.from_name,
+                message.from_email,
+                message.reply_to,
+                message.html,
+                message.text,
+            )
+            if message is not None
+            else ""
         )
+
+    @property
+    def msg(self) -> Message:
+        if self.message is None:
+            raise RuntimeError("this step needs the built issue")
+        return self.message
 
     # -- the record ---------------------------------------------------------------------
     def _open_record(self) -> SendRecord:
@@ -204,7 +214,10 @@ class Sender:
                 "One issue goes out once. Put the provider settings back to see its status.",
             )
         return sendrecord.new_record(
-            self.message.issue_id, self.provider.name, self.list_id, self.clock()
+            self.message.issue_id if self.message else self.issue_dir.name,
+            self.provider.name,
+            self.list_id,
+            self.clock(),
         )
 
     def _save(self) -> None:
@@ -328,7 +341,7 @@ class Sender:
         self._save()
         try:
             with self._wait(f"Creating the campaign at {self.provider.label}"):
-                campaign = self.provider.create_campaign(self.message, self.list_id, rec.title)
+                campaign = self.provider.create_campaign(self.msg, self.list_id, rec.title)
         except OutcomeUnknown:
             found = [c for c in self._find() if f"[{rec.marker}]" in c.title]
             if len(found) != 1:
@@ -360,7 +373,7 @@ class Sender:
         rec.content_hash = None
         self._save()
         with self._wait(f"Uploading the issue to {self.provider.label}"):
-            self.provider.set_content(campaign.id, self.message, settings=not self._created_now)
+            self.provider.set_content(campaign.id, self.msg, settings=not self._created_now)
         rec.content_hash = self.hash
         rec.phase = sendrecord.CONTENT_SET
         self._save()
@@ -424,7 +437,7 @@ class Sender:
                 "Run 'copro-news lists' and set [provider] list in copro-news.toml.",
             )
         last = rec.last_test
-        m = self.message
+        m = self.msg
         return SendPlan(
             issue=rec.issue,
             provider=self.provider.label,

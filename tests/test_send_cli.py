@@ -279,3 +279,21 @@ def test_a_fault_then_a_rerun_through_the_command_line(cli, mc_ws, mailchimp):
     assert r.exit_code == 0, r.output
     assert "An earlier send did not finish" in r.stderr
     assert mailchimp.only_campaign().sends == 1
+
+
+def test_cancel_works_even_when_the_issue_has_errors(cli, outbox_ws):
+    assert cli("send", "--schedule", "2099-01-05 09:00", "--yes", cwd=outbox_ws).exit_code == 0
+    issue = outbox_ws / "drafts" / "2026-12" / "issue.md"
+    issue.write_text(issue.read_text().replace("date: 2026-12-01", "date: someday"))
+    r = cli("send", "--cancel", cwd=outbox_ws)
+    assert r.exit_code == 0, r.output
+    assert record(outbox_ws).state == "drafted"
+
+
+def test_status_without_a_key_still_shows_the_record(cli, mc_ws, monkeypatch):
+    assert cli("send", "--test", "me@example.org", cwd=mc_ws).exit_code == 0
+    monkeypatch.delenv("MAILCHIMP_API_KEY")
+    r = cli("status", cwd=mc_ws)
+    assert r.exit_code == 0, r.output
+    assert "Warning: Could not ask the provider: No Mailchimp API key." in r.stderr
+    assert r.stdout.startswith("Issue 2026-12: tested\n")

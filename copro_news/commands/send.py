@@ -99,13 +99,16 @@ def _run(
         when = sending.parse_schedule(
             schedule, tz, now=sending.utc_now(), step_minutes=provider.schedule_step_minutes
         )
-    build, problems = sending.checked_build(ws, loaded, at=when, offline=offline or bool(cancel))
-    if problems:
-        console.print_problems(problems)
+    message = None
+    if not cancel:  # cancelling needs no build: it must work even when the issue has errors
+        build, problems = sending.checked_build(ws, loaded, at=when, offline=offline)
+        if problems:
+            console.print_problems(problems)
+        message = sending.message_for(ws, build)
     sender = sending.Sender(
         provider,
         loaded.folder,
-        sending.message_for(ws, build),
+        message,
         list_id,
         zone=tz,
         progress=waiting,
