@@ -297,3 +297,10 @@ def test_status_without_a_key_still_shows_the_record(cli, mc_ws, monkeypatch):
     assert r.exit_code == 0, r.output
     assert "Warning: Could not ask the provider: No Mailchimp API key." in r.stderr
     assert r.stdout.startswith("Issue 2026-12: tested\n")
+
+
+@pytest.mark.parametrize("command", ["send", "status", "lists", "login", "logout"])
+def test_help_has_an_example(cli, command):
+    r = cli(command, "--help")
+    assert r.exit_code == 0
+    assert f"copro-news {command}" in r.stdout.split("Examples:")[1]

@@ -64,8 +64,9 @@ def logout(
     """Remove a provider's API key from the system keyring.
 
     \b
-    Example:
+    Examples:
       copro-news logout mailchimp
+      copro-news logout
     """
     from copro_news import console, credentials
 
