@@ -75,7 +75,9 @@ def _markdown() -> MarkdownIt:
 
 
 def markdown_html(text: str) -> str:
-    return _markdown().render(text or "")
+    html = _markdown().render(text or "")
+    # tables written in Markdown get the house table style, apart from the layout tables
+    return html.replace("<table>", '<table class="md-table" cellpadding="0" cellspacing="0">')
 
 
 def markdown_text(text: str, width: int = TEXT_WIDTH) -> str:
