@@ -304,3 +304,12 @@ def test_help_has_an_example(cli, command):
     r = cli(command, "--help")
     assert r.exit_code == 0
     assert f"copro-news {command}" in r.stdout.split("Examples:")[1]
+
+
+@pytest.mark.parametrize("args", [["send", "--help"], ["status"], ["status", "--all"], ["lists"]])
+def test_send_commands_start_light(args, outbox_ws):
+    from tests.test_install import HEAVY, imported_modules
+
+    loaded = imported_modules(args, outbox_ws)
+    assert "typer" in loaded
+    assert not loaded & {*HEAVY, "keyring"}, sorted(loaded & {*HEAVY, "keyring"})
