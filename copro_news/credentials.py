@@ -7,6 +7,7 @@ leak through a log line, an error message or a traceback's locals.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from copro_news.errors import CredentialsError
 
@@ -77,9 +78,9 @@ def find_api_key(provider: str) -> tuple[Secret, str] | None:
     value = os.environ.get(env_var, "").strip()
     if value:
         return Secret(value), "environment"
-    value = _keyring_get(provider)
-    if value:
-        return Secret(value), "keyring"
+    stored = _keyring_get(provider)
+    if stored:
+        return Secret(stored), "keyring"
     return None
 
 
@@ -133,7 +134,7 @@ def _keyring_get(provider: str) -> str | None:
         return None
 
 
-def _keyring():  # type: ignore[no-untyped-def]
+def _keyring() -> tuple[Any, Any]:
     try:
         import keyring
         import keyring.errors

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+
 import typer
 
 from copro_news.commands import common
@@ -41,7 +43,7 @@ def command(
         console.out().print(console.escape(line))
 
 
-def _waiting(text: str):  # type: ignore[no-untyped-def]
+def _waiting(text: str) -> AbstractContextManager[object]:
     from copro_news.commands.send import waiting
 
     return waiting(text)

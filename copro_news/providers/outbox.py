@@ -59,7 +59,7 @@ class OutboxProvider(Provider):
         return [MailingList(LIST_ID, LIST_NAME, None)]
 
     def find_campaigns(self, list_id: str, marker: str, since: datetime) -> list[Campaign]:
-        out = []
+        out: list[Campaign] = []
         if list_id != LIST_ID or not self.drafts.is_dir():
             return out
         for path in sorted(self.drafts.glob("*.eml")):
@@ -105,7 +105,7 @@ class OutboxProvider(Provider):
         status, when = DRAFT, None
         found = self._sent_file(campaign_id)
         if found is not None:
-            kind, when = found
+            kind, _path, when = found
             status = SCHEDULED if kind == "scheduled" and when > self.clock() else SENT
         return Campaign(
             id=campaign_id,
@@ -134,7 +134,7 @@ class OutboxProvider(Provider):
         self._write(campaign_id, "scheduled", when, LIST_NAME)
 
     def unschedule(self, campaign_id: str) -> None:
-        found = self._sent_file(campaign_id, paths=True)
+        found = self._sent_file(campaign_id)
         campaign = self.get_campaign(campaign_id)
         if found is None or campaign is None or campaign.status != SCHEDULED:
             raise ProviderError("This campaign is not scheduled.")
@@ -159,7 +159,8 @@ class OutboxProvider(Provider):
         if campaign.status != DRAFT:
             raise ProviderError("This campaign has already gone out or is scheduled.", status=400)
 
-    def _sent_file(self, campaign_id: str, paths: bool = False):  # type: ignore[no-untyped-def]
+    def _sent_file(self, campaign_id: str) -> tuple[str, Path, datetime] | None:
+        """The list or scheduled message of the campaign: (kind, path, time)."""
         if not self.folder.is_dir():
             return None
         for path in sorted(self.folder.glob("*.eml")):
@@ -168,8 +169,7 @@ class OutboxProvider(Provider):
                 continue
             headers = _headers(path)
             if str(headers.get(H_CAMPAIGN, "")) == campaign_id:
-                when = _stamp(parts[2]) or self.clock()
-                return (parts[1], path) if paths else (parts[1], when)
+                return parts[1], path, _stamp(parts[2]) or self.clock()
         return None
 
     def _write(self, campaign_id: str, kind: str, when: datetime, to: str) -> Path:
