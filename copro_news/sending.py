@@ -312,6 +312,17 @@ class Sender:
             self._save()
 
     def _refuse_unless_draft(self, campaign: Campaign | None) -> None:
+        rec = self.record
+        if rec.phase == sendrecord.SENT_PHASE and (campaign is None or campaign.status == DRAFT):
+            # The provider lost track (an outbox file deleted, say); the record has not.
+            when = sendrecord.parse_time(rec.sent_at)
+            raise RefusedError(
+                f"Issue {rec.issue} already went out"
+                + (f" on {format_when(when, self.zone)}" if when else "")
+                + f" to '{rec.list_name or rec.list_id}' through {self.provider.label}, "
+                "by its send record.",
+                "One issue goes out once.",
+            )
         if campaign is None or campaign.status == DRAFT:
             return
         self._settle(campaign)

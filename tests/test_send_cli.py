@@ -313,3 +313,13 @@ def test_send_commands_start_light(args, outbox_ws):
     loaded = imported_modules(args, outbox_ws)
     assert "typer" in loaded
     assert not loaded & {*HEAVY, "keyring"}, sorted(loaded & {*HEAVY, "keyring"})
+
+
+def test_the_record_alone_is_enough_to_refuse_a_second_send(cli, outbox_ws):
+    assert cli("send", "--yes", cwd=outbox_ws).exit_code == 0
+    for eml in (outbox_ws / "outbox").glob("*.eml"):
+        eml.unlink()  # the outbox was cleaned up; the record remembers
+    r = cli("send", "--yes", cwd=outbox_ws)
+    assert r.exit_code == 1
+    assert "already went out on " in r.stderr and "by its send record." in r.stderr
+    assert list((outbox_ws / "outbox").glob("*.eml")) == []

@@ -311,3 +311,14 @@ def test_send_costs_the_same_calls_whatever_the_list_size(tmp_path):
             assert fake.violations == []
             counts.append(len(fake.calls))
     assert counts[0] == counts[1] <= 10
+
+
+def test_a_campaign_still_sending_counts_as_sent(mailchimp, tmp_path):
+    mailchimp.send_status = "sending"
+    mailchimp.fault("POST", "/campaigns/*/actions/send", kind="drop-after")
+    send_until_done(mailchimp, tmp_path)
+    assert mailchimp.only_campaign().doc["status"] == "sending"
+    assert sendrecord.load(tmp_path).state == "sent"
+    with pytest.raises(RefusedError, match="already went out"):
+        make_sender(mailchimp, tmp_path).send()
+    assert mailchimp.total_sends == 1
