@@ -108,3 +108,47 @@ def test_the_api_key_appears_nowhere(mailchimp, tmp_path):
         data = path.read_bytes()
         assert CANARY_KEY.encode() not in data, path
         assert CANARY_KEY.split("-")[0].encode() not in data, path
+
+
+def send_on_a_terminal(ws: Path, answer: str) -> tuple[int, str]:
+    import pty
+    import select
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: copro-news send on a terminal
+        os.chdir(ws)
+        os.execv(sys.executable, [sys.executable, "-m", "copro_news", "send"])
+    output = b""
+    answered = False
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+        if not answered and output.rstrip().endswith(b":"):
+            os.write(fd, answer.encode() + b"\n")
+            answered = True
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), output.decode(errors="replace")
+
+
+def test_send_asks_on_a_terminal(tmp_path):
+    from tests.send_helpers import make_workspace
+
+    ws = make_workspace(tmp_path / "ws")
+    code, output = send_on_a_terminal(ws, "n")
+    assert code == 1, output
+    assert "Send issue 2026-12 to outbox folder? [y/n]" in output
+    assert "Nothing was sent." in output
+    assert not list(ws.glob("outbox/*.eml"))
+    code, output = send_on_a_terminal(ws, "y")
+    assert code == 0, output
+    assert "Sent to the list." in output
+    assert len(list(ws.glob("outbox/2026-12-list-*.eml"))) == 1
