@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -107,6 +107,34 @@ def parse_schedule(text: str, zone: tzinfo, *, now: datetime, step_minutes: int 
             f"It is now {format_when(now, zone)}; pick a later time, or leave out --schedule.",
         )
     return when
+
+
+@contextmanager
+def issue_lock(issue_dir: Path) -> Iterator[None]:
+    """Hold the issue folder for one send at a time; refuse if another command holds it.
+
+    The lock is on the folder itself (no lock file to clean up); the system drops it when
+    the process ends, however it ends.
+    """
+    import os
+
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on POSIX: no lock
+        yield
+        return
+    fd = os.open(issue_dir, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise RefusedError(
+                f"Another copro-news command is sending issue {Path(issue_dir).name} right now.",
+                "Wait for it to finish, then run 'copro-news status'.",
+            ) from None
+        yield
+    finally:
+        os.close(fd)
 
 
 def lookback(issue_id: str, started_at: datetime) -> datetime:

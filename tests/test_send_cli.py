@@ -323,3 +323,12 @@ def test_the_record_alone_is_enough_to_refuse_a_second_send(cli, outbox_ws):
     assert r.exit_code == 1
     assert "already went out on " in r.stderr and "by its send record." in r.stderr
     assert list((outbox_ws / "outbox").glob("*.eml")) == []
+
+
+def test_one_send_of_an_issue_at_a_time(cli, outbox_ws):
+    with sending.issue_lock(outbox_ws / "drafts" / "2026-12"):
+        r = cli("send", "--yes", cwd=outbox_ws)
+        assert r.exit_code == 1
+        assert "Another copro-news command is sending issue 2026-12 right now." in r.stderr
+    assert not (outbox_ws / "outbox").exists()
+    assert cli("send", "--yes", cwd=outbox_ws).exit_code == 0

@@ -74,7 +74,8 @@ def command(
     ws, loaded = common.issue(ctx, issue)
     provider = sending.provider_for(ws)
     try:
-        _run(ws, loaded, provider, test, schedule, cancel, dry_run, yes, offline)
+        with sending.issue_lock(loaded.folder):
+            _run(ws, loaded, provider, test, schedule, cancel, dry_run, yes, offline)
     finally:
         provider.close()
 
