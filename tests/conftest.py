@@ -144,34 +144,30 @@ def run_cli(
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
-class MemoryKeyring:
+def memory_keyring_backend():  # type: ignore[no-untyped-def]
     """A keyring backend that keeps passwords in a dict, never in the system's keyring."""
+    import keyring.backend
+    import keyring.errors
 
-    priority = 1
+    class MemoryKeyring(keyring.backend.KeyringBackend):
+        priority = 1  # type: ignore[assignment]
 
-    def __new__(cls):  # type: ignore[no-untyped-def]
-        import keyring.backend
-        import keyring.errors
+        def __init__(self) -> None:
+            super().__init__()
+            self.store: dict[tuple[str, str], str] = {}
 
-        class _Memory(keyring.backend.KeyringBackend):
-            priority = 1  # type: ignore[assignment]
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.store.get((service, username))
 
-            def __init__(self) -> None:
-                super().__init__()
-                self.store: dict[tuple[str, str], str] = {}
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.store[(service, username)] = password
 
-            def get_password(self, service: str, username: str) -> str | None:
-                return self.store.get((service, username))
+        def delete_password(self, service: str, username: str) -> None:
+            if (service, username) not in self.store:
+                raise keyring.errors.PasswordDeleteError("not found")
+            del self.store[(service, username)]
 
-            def set_password(self, service: str, username: str, password: str) -> None:
-                self.store[(service, username)] = password
-
-            def delete_password(self, service: str, username: str) -> None:
-                if (service, username) not in self.store:
-                    raise keyring.errors.PasswordDeleteError("not found")
-                del self.store[(service, username)]
-
-        return _Memory()
+    return MemoryKeyring()
 
 
 @pytest.fixture(autouse=True)
@@ -180,7 +176,7 @@ def memory_keyring():
     import keyring
 
     previous = keyring.get_keyring()
-    backend = MemoryKeyring()
+    backend = memory_keyring_backend()
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
