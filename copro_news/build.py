@@ -1,4 +1,7 @@
-"""Draft an issue: validate, check offline, render, write build/. Used by draft, preview and send."""
+"""Draft an issue: validate, check offline, render, write build/.
+
+Used by draft, preview and send alike.
+"""
 
 from __future__ import annotations
 
@@ -38,21 +41,32 @@ class DraftResult:
         errors, warnings = count(self.problems)
         if not errors and not warnings:
             return "No problems found."
-        return f"{warnings} warning{'s' if warnings != 1 else ''} (listed above)."
+        parts = []
+        if errors:
+            parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+        if warnings:
+            parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+        line = f"{' and '.join(parts)} (listed above)."
+        if errors:
+            line += " Fix the errors before sending: send refuses an issue with errors."
+        return line
 
 
 def render_checked(
     ws: Workspace, issue: Issue, *, at: datetime | None = None, provider: str | None = None
 ) -> tuple[Build, list[Problem]]:
-    """Render ``issue`` and run the offline checks; raise ContentError on any error."""
+    """Render ``issue`` and run the offline checks.
+
+    Raises ContentError when a file cannot be used (the email cannot be built). What the
+    checks find is returned, errors too, for the caller to show: drafts and previews are
+    made while the issue is being written; send is the one that refuses on errors.
+    """
     from copro_news.checks import check_issue
 
     if issue.errors:
         raise ContentError(issue.problems)
     build = build_issue(ws, issue, provider=provider)
     problems = check_issue(ws, issue, build, at=at, offline=True)
-    if any(p.severity == "error" for p in problems):
-        raise ContentError(problems)
     build.problems = problems
     return build, problems
 

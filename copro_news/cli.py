@@ -8,7 +8,18 @@ from pathlib import Path
 import typer
 
 from copro_news import __version__
-from copro_news.commands import add, check, draft, init, new, templates
+from copro_news.commands import (
+    add,
+    check,
+    draft,
+    init,
+    lists,
+    login,
+    new,
+    send,
+    status,
+    templates,
+)
 from copro_news.commands.common import State
 
 app = typer.Typer(
@@ -47,7 +58,7 @@ def _global(
         "--workspace",
         "-w",
         envvar="COPRO_NEWS_WORKSPACE",
-        help="The workspace folder (default: this folder or the nearest parent with copro-news.toml).",
+        help="The workspace (default: the nearest folder upwards with copro-news.toml).",
     ),
     no_color: bool = typer.Option(
         False, "--no-color", help="No colour in the output (as NO_COLOR)."
@@ -72,6 +83,11 @@ app.command("add")(add.command)
 app.command("draft")(draft.command)
 app.command("check")(check.command)
 app.command("templates")(templates.command)
+app.command("send")(send.command)
+app.command("status")(status.command)
+app.command("lists")(lists.command)
+app.command("login")(login.login)
+app.command("logout")(login.logout)
 
 
 def _log_traceback() -> Path | None:
@@ -140,4 +156,7 @@ def main(argv: list[str] | None = None) -> None:
         where = f" The details are in {log}." if log else ""
         print(f"Hint: rerun the command with --debug to see why.{where}", file=sys.stderr)
         sys.exit(1)
-    sys.exit(rv if isinstance(rv, int) else 0)
+    code = rv if isinstance(rv, int) else 0
+    if code == EXIT_INTERRUPTED:  # Typer turns Ctrl-C into this exit code
+        print("\nStopped.", file=sys.stderr)
+    sys.exit(code)

@@ -28,13 +28,17 @@ def color_disabled() -> bool:
 
 
 def _make(stderr: bool) -> Console:
+    import sys
+
     from rich.console import Console
 
+    stream = sys.stderr if stderr else sys.stdout
+    is_tty = hasattr(stream, "isatty") and stream.isatty()
     return Console(
         stderr=stderr,
         no_color=color_disabled(),
         highlight=False,
-        soft_wrap=False,
+        soft_wrap=not is_tty,  # into a pipe or a file: never wrap a line in two
         emoji=False,
     )
 
@@ -85,8 +89,6 @@ def print_problems(problems: list[Any], *, console: Console | None = None) -> No
         colour = "red" if p.severity == "error" else "yellow"
         where = f"{p.file}:{p.line}" if p.line else (p.file or "")
         at = f"[dim]{escape(where)}:[/] " if where else ""
-        # on a terminal long lines fold; in a pipe each problem stays on one line for grep
-        wrap: dict[str, Any] = {"overflow": "fold"} if c.is_terminal else {"soft_wrap": True}
-        c.print(f"  {at}[{colour}]{escape(p.code)}[/] {escape(p.message)}", **wrap)
+        c.print(f"  {at}[{colour}]{escape(p.code)}[/] {escape(p.message)}")
         if p.hint:
-            c.print(f"      [dim]hint:[/] {escape(p.hint)}", **wrap)
+            c.print(f"      [dim]hint:[/] {escape(p.hint)}")

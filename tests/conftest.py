@@ -24,8 +24,14 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("HOME", str(home))
     for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         monkeypatch.setenv(var, str(home / var.lower()))
-    for var in ("MAILCHIMP_API_KEY", "BUTTONDOWN_API_KEY", "COPRO_NEWS_WORKSPACE", "EDITOR",
-                "VISUAL", "FORCE_COLOR"):
+    for var in (
+        "MAILCHIMP_API_KEY",
+        "BUTTONDOWN_API_KEY",
+        "COPRO_NEWS_WORKSPACE",
+        "EDITOR",
+        "VISUAL",
+        "FORCE_COLOR",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
@@ -35,6 +41,22 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
 
     console.set_no_color(False)
     yield home
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests talk only to 127.0.0.1: any other host name does not resolve."""
+    import socket
+
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
+        name = host.decode() if isinstance(host, bytes) else host
+        if name not in (None, "localhost", "::1") and not str(name).startswith("127."):
+            raise socket.gaierror(socket.EAI_NONAME, f"tests reach only 127.0.0.1, not {name}")
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
 
 
 def build_file_tree(root: Path, tree: dict[str, object]) -> None:
@@ -92,7 +114,9 @@ def workspace(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
+def cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., Result]:
     """Run the real command line in-process, through main()'s error boundary."""
     from copro_news import console
     from copro_news.cli import main
@@ -114,8 +138,13 @@ def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> 
     return run
 
 
-def run_cli(args: list[str], cwd: Path, env: dict[str, str] | None = None,
-            input: str | None = None, timeout: float = 60) -> Result:
+def run_cli(
+    args: list[str],
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    input: str | None = None,
+    timeout: float = 60,
+) -> Result:
     """Run ``python -m copro_news`` in a subprocess: the real process, exit code and streams."""
     full_env = dict(os.environ)
     full_env.update(env or {})
@@ -129,3 +158,55 @@ def run_cli(args: list[str], cwd: Path, env: dict[str, str] | None = None,
         timeout=timeout,
     )
     return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def memory_keyring_backend():  # type: ignore[no-untyped-def]
+    """A keyring backend that keeps passwords in a dict, never in the system's keyring."""
+    import keyring.backend
+    import keyring.errors
+
+    class MemoryKeyring(keyring.backend.KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.store: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.store.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.store[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            if (service, username) not in self.store:
+                raise keyring.errors.PasswordDeleteError("not found")
+            del self.store[(service, username)]
+
+    return MemoryKeyring()
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring():
+    """An in-memory keyring for the whole test; the system keyring is never touched."""
+    import keyring
+
+    previous = keyring.get_keyring()
+    backend = memory_keyring_backend()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def mailchimp():
+    """A running stand-in Mailchimp; the test fails if any request broke the API contract."""
+    from tests.fake_mailchimp import FakeMailchimp
+
+    fake = FakeMailchimp(key=CANARY_KEY)
+    fake.add_list("a1b2c3d4e5", "Team update", 312)
+    with fake:
+        yield fake
+    assert fake.violations == [], "requests the real API would refuse:\n" + "\n".join(
+        fake.violations
+    )

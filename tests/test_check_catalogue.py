@@ -172,6 +172,8 @@ def test_random_markdown_builds_and_checks(loaded, body):
     from copro_news.render import build_issue
 
     ws, issue = loaded
+    issue.data.update(subject="Team update", preheader="News")  # headers: one line
+    issue.sections["stories"][0].data["title"] = "News"
     issue.sections["stories"][0].source.body = body
     build = build_issue(ws, issue)
     for p in _run(ws, issue, build):

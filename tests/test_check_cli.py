@@ -182,11 +182,13 @@ def test_draft_shows_the_offline_warnings(cli, workspace):
     assert "1 warning (listed above)." in r.stdout
 
 
-def test_draft_refuses_on_check_errors(cli, workspace):
-    write_issue(workspace, {"stories/s.md": story("News", "Venue TODO")})
+def test_draft_builds_and_counts_check_errors(cli, workspace):
+    write_issue(workspace, {"stories/s.md": story("News", "Venue TODO, andthe rest.")})
     r = cli("draft", cwd=workspace)
-    assert r.exit_code == 1
-    assert "placeholder-left" in r.stderr
+    assert r.exit_code == 0, r.output
+    assert "drafts/2026-12/stories/s.md:4: placeholder-left" in r.stderr
+    assert "1 error and 1 warning (listed above). Fix the errors before sending" in r.stdout
+    assert (workspace / "drafts/2026-12/build/issue.html").is_file()
 
 
 @pytest.mark.parametrize("args", [("--help",), ("check", "--help")])

@@ -2,8 +2,7 @@
 
 A rule is a small generator registered once with its code and severity::
 
-    @rule("deadline-passed", severity="error",
-          summary="An action's deadline is before the send time.")
+    @rule("deadline-passed", severity="error", summary="A deadline before the send time.")
     def deadline_passed(issue, ctx):
         yield ctx.problem(...)
 
