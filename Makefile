@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: demo test lint bench bench-send browser clean
+.PHONY: demo test lint bench bench-send bench-check browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,9 @@ demo: $(VENV)/.installed
 
 bench-send: $(VENV)/.installed-test
 	$(BIN)/python bench/send_calls.py
+
+bench-check: $(VENV)/.installed
+	$(BIN)/python bench/check_bench.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
