@@ -198,3 +198,14 @@ def test_mask_keeps_offsets():
     masked = mask_markdown(text)
     assert len(masked) == len(text) and masked.count("\n") == 1
     assert "example" not in masked and "code" not in masked and masked.endswith("end")
+
+
+def test_readme_rules_table_is_in_step_with_the_registry():
+    from copro_news.checks import rules_markdown
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("<!-- rules:")
+    start = readme.index("\n", start) + 1
+    end = readme.index("<!-- /rules -->")
+    assert readme[start:end] == rules_markdown(), "update the README's table of rules"

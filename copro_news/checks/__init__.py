@@ -121,3 +121,16 @@ def check_all(
     ignored = set(ws.settings.check.ignore)
     settings = [p for p in ws.warnings if p.code not in ignored]
     return CheckResult(issue, when, offline, sort_problems(settings + problems), build is not None)
+
+
+def rules_markdown() -> str:
+    """The table of every rule, in Markdown, as the README shows it."""
+    from copro_news.checks.registry import RULES
+
+    load_rules()
+    lines = ["| code | severity | what it catches |", "|---|---|---|"]
+    for r in sorted(RULES.values(), key=lambda r: r.code):
+        online = " (online)" if r.network else ""
+        summary = r.summary.replace("|", "\\|")
+        lines.append(f"| `{r.code}` | {r.severity} | {summary}{online} |")
+    return "\n".join(lines) + "\n"

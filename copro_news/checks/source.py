@@ -235,6 +235,9 @@ def parse_html(html: str) -> list[Element]:
                 self.link = None
 
     parser = Parser()
-    parser.feed(html)
-    parser.close()
+    try:
+        parser.feed(html)
+        parser.close()
+    except (AssertionError, ValueError):  # html.parser gives up on some malformed markup
+        pass
     return found
