@@ -197,3 +197,11 @@ def test_help_has_examples(cli, tmp_path, args):
     assert r.exit_code == 0
     if args[0] == "check":
         assert "copro-news check --json" in r.stdout
+
+
+@pytest.mark.parametrize("args", [["check", "--help"], ["check", "--list-rules"]])
+def test_check_help_and_rules_import_nothing_heavy(args, workspace):
+    from tests.test_install import HEAVY, imported_modules
+
+    loaded = imported_modules(args, workspace)
+    assert not loaded & {*HEAVY, "spellchecker"}, sorted(loaded & {*HEAVY, "spellchecker"})

@@ -15,7 +15,6 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -316,6 +315,8 @@ class Checker:
     def run(
         self, items: list[Target], progress: Callable[[int, int], None] | None = None
     ) -> dict[Target, LinkResult]:
+        from concurrent.futures import ThreadPoolExecutor
+
         results: dict[Target, LinkResult] = {}
         if not items:
             return results
