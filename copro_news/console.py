@@ -7,6 +7,8 @@ or when the stream is not a terminal. rich is imported only when a console is fi
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -92,3 +94,27 @@ def print_problems(problems: list[Any], *, console: Console | None = None) -> No
         c.print(f"  {at}[{colour}]{escape(p.code)}[/] {escape(p.message)}")
         if p.hint:
             c.print(f"      [dim]hint:[/] {escape(p.hint)}")
+
+
+@contextmanager
+def progress(label: str, *, enabled: bool = True) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr, only on a terminal: yields ``update(done, total)``, or None."""
+    c = err()
+    if not enabled or not c.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    bar = Progress(
+        TextColumn(escape(label)), BarColumn(), MofNCompleteColumn(), console=c, transient=True
+    )
+    task: Any = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal task
+        if task is None:
+            task = bar.add_task(label, total=total)
+        bar.update(task, completed=done, total=total)
+
+    with bar:
+        yield update

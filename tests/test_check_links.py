@@ -234,3 +234,41 @@ def test_malformed_addresses_are_broken_not_a_crash(tmp_path, server):
         r = c.check(Target(url, image=False, signup=False))
         assert r.broken, url
     c.close()
+
+
+def test_progress_bar_on_a_terminal(tmp_path):
+    """On a terminal, stderr shows a progress bar while links are checked; stdout the result."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+
+    with LinkServer(delay=0.3) as server:
+        body = "\n\n".join(f"[Page {i}]({server.url(f'/page/{i}')})" for i in range(12))
+        link_workspace(tmp_path / "ws", server.base, {"stories/s.md": story("Links", body)})
+        master, slave = pty.openpty()
+        env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "100"}
+        env.pop("NO_COLOR", None)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "copro_news", "check", "--at", "2026-12-01 09:00"],
+            cwd=tmp_path / "ws",
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=slave,
+            env=env,
+        )
+        os.close(slave)
+        seen = b""
+        while proc.poll() is None or select.select([master], [], [], 0.1)[0]:
+            if select.select([master], [], [], 0.1)[0]:
+                try:
+                    seen += os.read(master, 4096)
+                except OSError:
+                    break
+        out = proc.stdout.read().decode() if proc.stdout else ""
+        proc.wait(timeout=10)
+        os.close(master)
+    assert proc.returncode == 0, (out, seen)
+    assert b"Checking links" in seen
+    assert "no problems found" in out

@@ -115,7 +115,7 @@ def check_all(
     from copro_news.checks.registry import sort_problems
     from copro_news.render import build_issue
 
-    when = at or scheduled_time(issue) or datetime.now(ws.settings.tz)
+    when = at or scheduled_time(issue) or datetime.now(ws.settings.tz).replace(microsecond=0)
     build = None if issue.errors else build_issue(ws, issue)
     problems = check_issue(ws, issue, build, at=when, offline=offline, progress=progress)
     ignored = set(ws.settings.check.ignore)

@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-
 import typer
 
 from copro_news.commands import common
@@ -57,7 +54,7 @@ def command(
     ws = load_workspace(explicit=common.state(ctx).workspace)
     loaded = load_issue(ws, ws.resolve_issue(issue))
     when = parse_at(at, ws.settings.tz) if at else None
-    with _progress(enabled=not offline) as progress:
+    with console.progress("Checking links", enabled=not offline) as progress:
         result = check_all(ws, loaded, at=when, offline=offline, progress=progress)
     if as_json:
         import json
@@ -94,36 +91,6 @@ def _summary(result: object, timezone: str, strict: bool) -> str:
     colour = "red" if result.failed(strict) else "yellow"
     counts = f"{_plural(result.errors, 'error')}, {_plural(result.warnings, 'warning')}"
     return f"[{colour}]{name}: {counts}[/] {where}"
-
-
-@contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on stderr while links are checked, only on a terminal."""
-    from copro_news import console
-
-    err = console.err()
-    if not enabled or not err.is_terminal:
-        yield None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    bar = Progress(
-        TextColumn("Checking links"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=err,
-        transient=True,
-    )
-    task = None
-
-    def update(done: int, total: int) -> None:
-        nonlocal task
-        if task is None:
-            task = bar.add_task("links", total=total)
-        bar.update(task, completed=done, total=total)
-
-    with bar:
-        yield update
 
 
 def _list_rules(as_json: bool) -> None:
