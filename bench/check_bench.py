@@ -114,11 +114,14 @@ class SlowHandler(BaseHTTPRequestHandler):
     do_HEAD = _answer
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256  # the listen backlog: every checker thread connects at once
+
+
 def serve(ready: Any, served: Any) -> None:
     """Run the slow server until the process is ended; put its port on ``ready``."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), SlowHandler)
-    server.daemon_threads = True
-    server.request_queue_size = 256
+    server = Server(("127.0.0.1", 0), SlowHandler)
     server.served = served  # type: ignore[attr-defined]
     ready.put(server.server_address[1])
     server.serve_forever(0.05)

@@ -272,3 +272,30 @@ def test_progress_bar_on_a_terminal(tmp_path):
     assert proc.returncode == 0, (out, seen)
     assert b"Checking links" in seen
     assert "no problems found" in out
+
+
+def test_ctrl_c_stops_the_link_check_at_once(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    with LinkServer(delay=3.0) as server:
+        body = "\n\n".join(f"[Page {i}]({server.url(f'/page/{i}')})" for i in range(5))
+        link_workspace(tmp_path / "ws", server.base, {"stories/s.md": story("Links", body)})
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "copro_news", "check"],
+            cwd=tmp_path / "ws",
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 10
+        while sum(server.hits.values()) == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGINT)
+        stopped = time.monotonic()
+        out, err = proc.communicate(timeout=10)
+        assert time.monotonic() - stopped < 1.5
+    assert proc.returncode == 130, err
+    assert "Stopped." in err and "Traceback" not in err
+    assert out == ""

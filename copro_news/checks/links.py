@@ -315,22 +315,47 @@ class Checker:
     def run(
         self, items: list[Target], progress: Callable[[int, int], None] | None = None
     ) -> dict[Target, LinkResult]:
-        from concurrent.futures import ThreadPoolExecutor
+        """Check ``items`` with at most ``workers`` threads; ``progress(done, total)`` after each.
 
-        results: dict[Target, LinkResult] = {}
+        The threads are daemons, so Ctrl-C stops the command at once instead of waiting for
+        the requests in flight.
+        """
+        import queue
+
         if not items:
-            return results
+            return {}
+        todo: queue.SimpleQueue[int] = queue.SimpleQueue()
+        for i in range(len(items)):
+            todo.put(i)
+        done: queue.SimpleQueue[tuple[int, LinkResult | BaseException]] = queue.SimpleQueue()
+
+        def work() -> None:
+            while True:
+                try:
+                    i = todo.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    done.put((i, self.check(items[i])))
+                except BaseException as e:  # pragma: no cover - handed to the caller below
+                    done.put((i, e))
+
         if progress:
             progress(0, len(items))
+        found: dict[int, LinkResult] = {}
         try:
-            with ThreadPoolExecutor(max_workers=min(self.workers, len(items))) as pool:
-                for target, result in zip(items, pool.map(self.check, items), strict=True):
-                    results[target] = result
-                    if progress:
-                        progress(len(results), len(items))
+            for _ in range(min(self.workers, len(items))):
+                threading.Thread(target=work, name="copro-news-links", daemon=True).start()
+            while len(found) < len(items):
+                i, result = done.get()
+                if isinstance(result, BaseException):
+                    raise result
+                found[i] = result
+                if progress:
+                    progress(len(found), len(items))
         finally:
             self.close()
-        return results
+        return {items[i]: found[i] for i in range(len(items))}
 
 
 def _short(e: Exception) -> str:
