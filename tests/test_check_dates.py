@@ -56,7 +56,7 @@ def test_weekday_mismatch_names_the_right_weekday_and_line(workspace):
     [p] = problems(workspace, "2022-03", at="2022-02-25 09:00", only="weekday-mismatch")
     assert p.file == "drafts/2022-03/issue.md"
     assert p.line == 11
-    assert "is a Tuesday, not a Wednesday" in p.message
+    assert p.message == "'Wednesday 1 March': 1 March 2022 is a Tuesday, not a Wednesday."
     assert "Tuesday 1 March" in p.hint
 
 

@@ -95,7 +95,7 @@ def weekday_mentions(text: str) -> Iterator[tuple[int, str, int, int, int, int |
             seen.add(m.start())
             month = MONTHS[m["month"].lower()]
             year = int(m["year"]) if m["year"] else None
-            written = " ".join(m.group(0).split())
+            written = " ".join(m.group(0).split()).rstrip(".")
             yield m.start(), written, WEEKDAYS[m["wd"].lower()], int(m["day"]), month, year
             if m["wd2"] and m["day2"] and _capitalised(m["wd2"]):
                 yield (
