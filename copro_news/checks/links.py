@@ -504,7 +504,7 @@ def network_unavailable(issue: Issue, ctx: Context) -> Iterator[Problem]:
     "link-broken",
     severity="error",
     network=True,
-    summary="A link answers an error or does not resolve (online only).",
+    summary="A link answers an error or does not resolve.",
     explanation=(
         "Each link of the built email is fetched: 404, 410, 5xx, a host that does not exist, "
         "a failed secure connection, or no answer in time (twice) make it broken.\n\n"
@@ -611,7 +611,7 @@ def link_insecure(issue: Issue, ctx: Context) -> Iterator[Problem]:
     "image-broken",
     severity="error",
     network=True,
-    summary="An image that does not load (online only).",
+    summary="An image that does not load.",
     explanation=(
         "Each image of the built email is fetched; one that answers 404, 410 or 5xx, or "
         "whose host does not exist, shows as a broken picture in every inbox.\n\n"
