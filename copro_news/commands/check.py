@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from copro_news.commands import common
+
+if TYPE_CHECKING:
+    from copro_news.checks import CheckResult
 
 
 def command(
@@ -64,7 +69,7 @@ def command(
         out = console.out()
         if result.problems:
             console.print_problems(result.problems, console=out)
-        out.print(_summary(result, ws.settings.timezone, strict), soft_wrap=not out.is_terminal)
+        out.print(_summary(result, strict))
     if result.failed(strict):
         raise typer.Exit(1)
 
@@ -73,11 +78,9 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _summary(result: object, timezone: str, strict: bool) -> str:
+def _summary(result: CheckResult, strict: bool) -> str:
     from copro_news import console
-    from copro_news.checks import CheckResult
 
-    assert isinstance(result, CheckResult)
     at = result.at.strftime("%Y-%m-%d %H:%M %Z").strip()
     notes = [f"at {at}"]
     if result.offline:
@@ -123,7 +126,6 @@ def _list_rules(as_json: bool) -> None:
         out.print(
             f"[bold]{r.code:<{width}}[/]  [{colour}]{r.severity:<7}[/]  "
             f"{console.escape(r.summary)}{net}",
-            soft_wrap=not out.is_terminal,
         )
     out.print("\nMore about one rule: copro-news check --explain CODE")
 
@@ -147,18 +149,16 @@ def _explain(code: str) -> None:
             else "List them with: copro-news check --list-rules",
         )
     out = console.out()
-    wrap = not out.is_terminal  # in a pipe, one line per paragraph
     net = ", needs the network" if r.network else ""
     out.print(f"[bold]{r.code}[/] ({r.severity}{net})")
-    out.print(console.escape(r.summary), soft_wrap=wrap)
+    out.print(console.escape(r.summary))
     if r.explanation != r.summary:
         out.print()
-        out.print(console.escape(r.explanation), soft_wrap=wrap)
+        out.print(console.escape(r.explanation))
     out.print()
     out.print(
         console.escape(
             f'Skip it everywhere with [check] ignore = ["{r.code}"] in copro-news.toml, or in '
             f"one file with check-ignore: [{r.code}] in its front matter."
-        ),
-        soft_wrap=wrap,
+        )
     )
