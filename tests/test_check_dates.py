@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from datetime import date, timedelta
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from copro_news.checks.dates import nearest_year, weekday_mentions
 from tests.checkutil import codes, event, problems, story, write_issue
 
 # 1 March 2022 was a Tuesday; 9 March a Wednesday; 23 March a Wednesday.
@@ -201,3 +206,64 @@ def test_month_mismatch_in_a_title(workspace):
 def test_december_issue_may_name_january(workspace):
     write_issue(workspace, name="2026-12", subject="Team update: December 2026 and January")
     assert problems(workspace, only="month-mismatch") == []
+
+
+def test_the_march_2022_fixture_checks_cleanly(cli, tmp_path):
+    from tests.helpers import fixture_workspace
+
+    fixture_workspace(tmp_path)
+    r = cli("check", "--offline", "--strict", "--at", "2022-02-28 09:00", cwd=tmp_path)
+    assert r.exit_code == 0, r.output
+    assert "no problems found" in r.stdout
+
+
+# --- properties: any date, written any usual way --------------------------------------------
+
+FORMS = [
+    "{wd} {d} {month}",
+    "{wd}, {d} {month}",
+    "{wda} {d}{ord} {mon}",
+    "{wd} {month} {d}{ord}",
+    "next {wd} {d} {month}",
+    "{wd} the {d}{ord} of {month}",
+    "{wd} {d}-{d2} {month}",
+    "{wd} {d} {month} {year}",
+]
+
+
+def _ord(d: int) -> str:
+    return "th" if 10 <= d % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(d % 10, "th")
+
+
+def _write(form: str, day: date, weekday: int) -> str:
+    names = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    return form.format(
+        wd=names[weekday],
+        wda=names[weekday][:3],
+        d=day.day,
+        d2=day.day + 1,
+        ord=_ord(day.day),
+        month=day.strftime("%B"),
+        mon=day.strftime("%b"),
+        year=day.year,
+    )
+
+
+@given(
+    offset=st.integers(min_value=-40, max_value=300),
+    form=st.sampled_from(FORMS),
+    shift=st.integers(min_value=0, max_value=6),
+)
+def test_any_date_any_form(offset, form, shift):
+    issue = date(2026, 12, 1)
+    day = issue + timedelta(days=offset)
+    if "{year}" not in form and nearest_year(day.month, day.day, issue) != day.year:
+        return  # without a year, the date is read as the one nearest the issue
+    if "{d2}" in form and day.day >= 28:
+        return
+    text = f"Join us on {_write(form, day, (day.weekday() + shift) % 7)} for the meet-up."
+    [(_offset, _written, weekday, d, month, year)] = list(weekday_mentions(text))
+    assert (d, month) == (day.day, day.month)
+    assert year in (None, day.year)
+    y = year or nearest_year(month, d, issue)
+    assert (date(y, month, d).weekday() == weekday) == (shift == 0)
