@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from copro_news import __version__
-from copro_news.commands import add, draft, init, new, templates
+from copro_news.commands import add, draft, init, new, preview, templates
 from copro_news.commands.common import State
 
 app = typer.Typer(
@@ -71,6 +71,7 @@ app.command("new")(new.command)
 app.command("add")(add.command)
 app.command("draft")(draft.command)
 app.command("templates")(templates.command)
+app.command("preview")(preview.command)
 
 
 def _log_traceback() -> Path | None:
