@@ -140,4 +140,6 @@ def main(argv: list[str] | None = None) -> None:
         where = f" The details are in {log}." if log else ""
         print(f"Hint: rerun the command with --debug to see why.{where}", file=sys.stderr)
         sys.exit(1)
+    if rv == EXIT_INTERRUPTED:  # Typer turns Ctrl-C inside a command into this exit code
+        print("\nStopped.", file=sys.stderr)
     sys.exit(rv if isinstance(rv, int) else 0)

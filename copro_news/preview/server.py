@@ -389,6 +389,7 @@ class Watcher:
             if failed:  # back after the folder went away (a branch switch): catch up
                 failed = False
                 self.preview.request_rebuild()
+            fresh = True
             try:
                 for changes in watchfiles.watch(
                     *found,
@@ -405,6 +406,11 @@ class Watcher:
                     if not arrived:
                         arrived = True
                         self._arrive()
+                    elif fresh:
+                        # Watching again (templates/ came or went): a save made while the
+                        # watch was being set up would be missed, so build once more.
+                        self.preview.request_rebuild()
+                    fresh = False
                     if changes:
                         on_change(changes)
             except OSError:
