@@ -18,7 +18,6 @@ from tests.preview_support import (
     example_workspace,
     get,
     running_preview,
-    wait_for,
 )
 
 
@@ -134,7 +133,7 @@ def test_refuses_requests_for_other_host_names(live):
 def test_a_save_is_pushed_a_broken_save_shows_errors_and_the_next_good_one_comes_back(
     example, live
 ):
-    root, folder = example
+    _root, folder = example
     events = Events(live.url)
     try:
         first = events.next()
@@ -183,11 +182,11 @@ def test_follows_templates_and_settings_and_survives_a_missing_issue_file(exampl
         (root / "templates" / "sections" / "stories.html").write_text(
             '<tr><td class="section"><h2>Our news</h2></td></tr>\n'
         )
-        snap = events.until(lambda s: s["ok"])
+        events.until(lambda s: s["ok"])
         assert b"Our news" in get(live.url, "/issue/issue.html")[2]
 
         edit(root / "copro-news.toml", 'name = "Co-Production Collective"', 'name = "Coprod"')
-        snap = events.until(lambda s: b"Coprod" in get(live.url, "/issue/issue.html")[2])
+        events.until(lambda s: b"Coprod" in get(live.url, "/issue/issue.html")[2])
 
         issue_md = folder / "issue.md"
         saved = issue_md.read_text()
@@ -202,7 +201,7 @@ def test_follows_templates_and_settings_and_survives_a_missing_issue_file(exampl
 
 
 def test_a_save_that_changes_nothing_is_not_pushed(example, live):
-    root, folder = example
+    _root, folder = example
     before = live.preview.snapshot.version
     path = folder / CUPPA
     path.write_text(path.read_text())
@@ -262,10 +261,10 @@ def test_runs_until_ctrl_c_warns_off_loopback_and_writes_no_build(example):
         line = proc.stdout.readline()
         assert line.startswith(f"Previewing {folder.name} at http://127.0.0.1:"), line
         url = line.split(" at ", 1)[1].strip()
-        status, _, body = get(url, "/issue/issue.html", {"Host": "192.0.2.7"})
+        status, _, _body = get(url, "/issue/issue.html", {"Host": "192.0.2.7"})
         assert status == 200, "off loopback, other host names are what was asked for"
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=15)
+        _out, err = proc.communicate(timeout=15)
     finally:
         if proc.poll() is None:
             proc.kill()
