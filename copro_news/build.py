@@ -1,4 +1,7 @@
-"""Draft an issue: validate, check offline, render, write build/. Used by draft, preview and send."""
+"""Draft an issue: validate, check offline, render, write build/.
+
+Used by draft, preview and send alike.
+"""
 
 from __future__ import annotations
 

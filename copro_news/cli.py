@@ -47,7 +47,7 @@ def _global(
         "--workspace",
         "-w",
         envvar="COPRO_NEWS_WORKSPACE",
-        help="The workspace folder (default: this folder or the nearest parent with copro-news.toml).",
+        help="The workspace (default: the nearest folder upwards with copro-news.toml).",
     ),
     no_color: bool = typer.Option(
         False, "--no-color", help="No colour in the output (as NO_COLOR)."
@@ -140,6 +140,7 @@ def main(argv: list[str] | None = None) -> None:
         where = f" The details are in {log}." if log else ""
         print(f"Hint: rerun the command with --debug to see why.{where}", file=sys.stderr)
         sys.exit(1)
-    if rv == EXIT_INTERRUPTED:  # Typer turns Ctrl-C inside a command into this exit code
+    code = rv if isinstance(rv, int) else 0
+    if code == EXIT_INTERRUPTED:  # Typer turns Ctrl-C into this exit code
         print("\nStopped.", file=sys.stderr)
-    sys.exit(rv if isinstance(rv, int) else 0)
+    sys.exit(code)

@@ -28,13 +28,17 @@ def color_disabled() -> bool:
 
 
 def _make(stderr: bool) -> Console:
+    import sys
+
     from rich.console import Console
 
+    stream = sys.stderr if stderr else sys.stdout
+    is_tty = hasattr(stream, "isatty") and stream.isatty()
     return Console(
         stderr=stderr,
         no_color=color_disabled(),
         highlight=False,
-        soft_wrap=False,
+        soft_wrap=not is_tty,  # into a pipe or a file: never wrap a line in two
         emoji=False,
     )
 
@@ -84,9 +88,6 @@ def print_problems(problems: list[Any], *, console: Console | None = None) -> No
             last_file = p.file
         colour = "red" if p.severity == "error" else "yellow"
         where = f"{p.file}:{p.line}" if p.line else (p.file or "")
-        c.print(
-            f"  [dim]{escape(where)}:[/] [{colour}]{escape(p.code)}[/] {escape(p.message)}",
-            overflow="fold",
-        )
+        c.print(f"  [dim]{escape(where)}:[/] [{colour}]{escape(p.code)}[/] {escape(p.message)}")
         if p.hint:
-            c.print(f"      [dim]hint:[/] {escape(p.hint)}", overflow="fold")
+            c.print(f"      [dim]hint:[/] {escape(p.hint)}")

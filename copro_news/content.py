@@ -285,7 +285,7 @@ def _parse_front(src: SourceFile, report: _Reporter) -> dict[str, tuple[Any, Any
         finally:
             loader.dispose()
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+        mark = getattr(e, "context_mark", None) or getattr(e, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(e, "problem", None) or "it does not parse"
         report(
@@ -326,8 +326,10 @@ def _parse_front(src: SourceFile, report: _Reporter) -> dict[str, tuple[Any, Any
         try:
             value = construct.construct_object(value_node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as e:
-            report("yaml-invalid", f"The value of '{key}' cannot be read: {e}.", line)
-            continue
+            if raw is None:
+                report("yaml-invalid", f"The value of '{key}' cannot be read: {e}.", line)
+                continue
+            value = raw  # e.g. 2026-13-01 looks like a date to YAML but is not one
         if isinstance(value_node, yaml.MappingNode):
             sub_lines = {
                 k.value: k.start_mark.line + 2

@@ -75,7 +75,9 @@ def _markdown() -> MarkdownIt:
 
 
 def markdown_html(text: str) -> str:
-    return _markdown().render(text or "")
+    html = _markdown().render(text or "")
+    # tables written in Markdown get the house table style, apart from the layout tables
+    return html.replace("<table>", '<table class="md-table" cellpadding="0" cellspacing="0">')
 
 
 def markdown_text(text: str, width: int = TEXT_WIDTH) -> str:
@@ -382,6 +384,33 @@ def make_eml(
     return msg.as_bytes(policy=SMTP)
 
 
+def _template_error(ws: Workspace, e: Exception) -> Exception:
+    """A template mistake as a plain error naming the template file and line."""
+    import traceback
+
+    from copro_news.errors import CoproNewsError
+
+    name = getattr(e, "filename", None) or getattr(e, "name", None)
+    line = getattr(e, "lineno", None)
+    if not name:  # a runtime error: the template's frame is in the traceback
+        for frame in reversed(traceback.extract_tb(e.__traceback__)):
+            if frame.filename.endswith((".html", ".txt")):
+                name, line = frame.filename, frame.lineno
+                break
+    where = ""
+    if name:
+        path = Path(name)
+        shown = ws.rel(path) if path.is_absolute() else f"templates/{name}"
+        where = f" in {shown}" + (f", line {line}" if line else "")
+    in_workspace = bool(name) and str(ws.templates) in str(name)
+    hint = (
+        "Fix the template, or delete it to go back to the house style."
+        if in_workspace or not name
+        else "Check the workspace's templates that this one includes or extends."
+    )
+    return CoproNewsError(f"A template has a mistake{where}: {e}.", hint)
+
+
 def build_issue(
     ws: Workspace,
     issue: Issue,
@@ -390,13 +419,18 @@ def build_issue(
     when: datetime | None = None,
 ) -> Build:
     """Render a loaded issue into the email HTML (inlined), the text part and the .eml."""
+    import jinja2
+
     settings = ws.settings
     unsubscribe = unsubscribe_placeholder(settings, provider)
     env = environment(ws)
-    raw_html = render_html(ws, issue, env)
+    try:
+        raw_html = render_html(ws, issue, env)
+        text = render_text(ws, issue, unsubscribe, env)
+    except jinja2.TemplateError as e:
+        raise _template_error(ws, e) from None
     html = inline_css(raw_html, settings.links.get("website"))
-    html = html.replace(_UNSUB_SENTINEL, unsubscribe.replace("&", "&amp;"))
-    text = render_text(ws, issue, unsubscribe, env)
+    html = html.replace(_UNSUB_SENTINEL, unsubscribe.replace("&", "&amp;")).rstrip("\n") + "\n"
     eml = make_eml(settings, issue.subject, text, html, unsubscribe, when)
     return Build(
         issue=issue,

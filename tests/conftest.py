@@ -24,8 +24,14 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("HOME", str(home))
     for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         monkeypatch.setenv(var, str(home / var.lower()))
-    for var in ("MAILCHIMP_API_KEY", "BUTTONDOWN_API_KEY", "COPRO_NEWS_WORKSPACE", "EDITOR",
-                "VISUAL", "FORCE_COLOR"):
+    for var in (
+        "MAILCHIMP_API_KEY",
+        "BUTTONDOWN_API_KEY",
+        "COPRO_NEWS_WORKSPACE",
+        "EDITOR",
+        "VISUAL",
+        "FORCE_COLOR",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
@@ -92,7 +98,9 @@ def workspace(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
+def cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., Result]:
     """Run the real command line in-process, through main()'s error boundary."""
     from copro_news import console
     from copro_news.cli import main
@@ -114,8 +122,13 @@ def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> 
     return run
 
 
-def run_cli(args: list[str], cwd: Path, env: dict[str, str] | None = None,
-            input: str | None = None, timeout: float = 60) -> Result:
+def run_cli(
+    args: list[str],
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    input: str | None = None,
+    timeout: float = 60,
+) -> Result:
     """Run ``python -m copro_news`` in a subprocess: the real process, exit code and streams."""
     full_env = dict(os.environ)
     full_env.update(env or {})

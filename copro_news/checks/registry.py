@@ -2,7 +2,7 @@
 
 A rule is a small generator registered once with its code and severity::
 
-    @rule("deadline-passed", severity="error", summary="An action's deadline is before the send time.")
+    @rule("deadline-passed", severity="error", summary="A deadline before the send time.")
     def deadline_passed(issue, ctx):
         yield ctx.problem(...)
 
@@ -113,12 +113,17 @@ declare(
     "field-missing",
     severity="error",
     summary="A required field is absent.",
-    explanation="Each kind of file has required fields (issue.md: subject, date; events: title, start; ...).",
+    explanation=(
+        "Each kind of file has required fields "
+        "(issue.md: subject, date; events: title, start; ...)."
+    ),
 )
 declare(
     "field-invalid",
     severity="error",
-    summary="A field of the wrong type or form (a date that is not a date, a link that is not a URL).",
+    summary=(
+        "A field of the wrong type or form (a date that is not a date, a link that is not a URL)."
+    ),
 )
 declare(
     "field-unknown",

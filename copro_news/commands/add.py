@@ -12,7 +12,9 @@ def command(
     issue: str | None = typer.Option(None, "--issue", "-i", help=common.ISSUE_HELP),
     edit: bool = typer.Option(False, "--edit", "-e", help="Open the new file in $EDITOR."),
 ) -> None:
-    """Add a snippet to an issue: a Markdown file with every field explained.
+    """Add a snippet (event, action...) to an issue.
+
+    A snippet is a Markdown file with every field explained in comments.
 
     The file is named after the title. Fill in the fields marked TODO, then
     run copro-news draft.

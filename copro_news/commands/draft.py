@@ -9,7 +9,11 @@ def command(
     ctx: typer.Context,
     issue: str | None = typer.Argument(None, help=common.ISSUE_HELP),
 ) -> None:
-    """Build the issue: check it, render it, and write build/issue.html, .txt and .eml.
+    """Build the issue's email: HTML, text and .eml.
+
+    It checks the issue, renders it and writes build/issue.html (ready for
+    email clients), build/issue.txt (the plain-text part) and build/issue.eml
+    (the whole message, to open in a mail client).
 
     Every problem in every file is listed at once. If there is an error,
     nothing is written and the exit code is 1.

@@ -22,7 +22,10 @@ def command(
     timezone: str = typer.Option("Europe/London", help="Time zone of event times."),
     example: bool = typer.Option(True, help="Add an example issue for next month."),
 ) -> None:
-    """Make a workspace: settings, drafts/, .gitignore and an example issue.
+    """Make a new workspace with an example issue.
+
+    It writes copro-news.toml (the settings), drafts/, a .gitignore and an
+    example issue for next month that drafts cleanly.
 
     On a terminal it asks for what it needs; give the options to run it from a
     script. It never changes an existing workspace.

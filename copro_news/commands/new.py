@@ -11,7 +11,10 @@ def command(
         None, help="The issue's month, YYYY-MM (default: next month)."
     ),
 ) -> None:
-    """Start a new issue: drafts/YYYY-MM/issue.md with its front matter explained.
+    """Start a new monthly issue.
+
+    It writes drafts/YYYY-MM/issue.md, with every field of its front matter
+    explained. It never overwrites an issue.
 
     \b
     Examples:

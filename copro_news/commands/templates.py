@@ -9,7 +9,9 @@ def command(
     ctx: typer.Context,
     copy: bool = typer.Option(False, "--copy", help="Copy the house templates into templates/."),
 ) -> None:
-    """List the templates, or copy the house style into templates/ to change it.
+    """List or copy the house-style templates.
+
+    --copy puts the house templates into the workspace's templates/ to change.
 
     A file in the workspace's templates/ replaces the packaged one of the same
     name; the others stay as shipped. --copy never overwrites a file.

@@ -1,0 +1,345 @@
+"""Every command through the real command line, in a temporary workspace."""
+
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from copro_news import __version__
+from copro_news.workspace import next_month
+from tests.conftest import run_cli
+from tests.helpers import ISSUE_MD, fixture_workspace, snippet
+
+COMMANDS = ["init", "new", "add", "draft", "templates"]
+INIT_FLAGS = [
+    "--name",
+    "Co-Production Collective",
+    "--email",
+    "news@example.org",
+    "--postal-address",
+    "1 Example Street, London",
+    "--website",
+    "https://example.org",
+]
+
+
+def test_version(cli):
+    r = cli("--version")
+    assert r.exit_code == 0
+    assert r.stdout.strip() == f"copro-news {__version__}"
+
+
+def test_help_teaches(cli):
+    r = cli("--help")
+    assert r.exit_code == 0
+    for name in COMMANDS:
+        assert re.search(rf"^  {name}\s+\S", r.stdout, re.M), name
+    assert "Quick start:" in r.stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(cli, command):
+    r = cli(command, "--help")
+    assert r.exit_code == 0
+    assert "Examples:" in r.stdout
+    assert f"copro-news {command}" in r.stdout.split("Examples:")[1]
+
+
+def test_no_arguments_shows_help(cli):
+    r = cli()
+    assert "Usage:" in r.output
+    assert r.exit_code in (0, 2)
+
+
+def test_unknown_option_is_a_usage_error(cli, workspace):
+    r = cli("draft", "--bogus", cwd=workspace)
+    assert r.exit_code == 2
+    assert "No such option: --bogus" in r.stderr
+    assert "Traceback" not in r.output
+
+
+def test_init_with_flags_then_draft(cli, tmp_path):
+    r = cli("init", "news", *INIT_FLAGS, cwd=tmp_path)
+    assert r.exit_code == 0, r.output
+    root = tmp_path / "news"
+    month = next_month(date.today())
+    assert f"drafts/{month}/issue.md" in r.stdout
+    assert "Next: cd news && copro-news draft" in r.stdout
+    toml = (root / "copro-news.toml").read_text()
+    assert 'postal_address = "1 Example Street, London"' in toml
+    assert (root / ".gitignore").read_text().count("build/") == 1
+    for kind in ("events", "partnerships", "actions", "stories"):
+        assert list((root / "drafts" / month / kind).glob("*.md")), kind
+    r = cli("draft", cwd=root)
+    assert r.exit_code == 0, r.output
+    assert "intro, 2 events, 1 partnership, 1 action, 1 story" in r.stdout
+    assert "No problems found." in r.stdout
+    build = root / "drafts" / month / "build"
+    assert sorted(p.name for p in build.iterdir() if not p.name.startswith(".")) == [
+        "issue.eml",
+        "issue.html",
+        "issue.txt",
+    ]
+
+
+def test_init_defaults_without_a_terminal(cli, tmp_path):
+    r = cli("init", str(tmp_path / "ws"), cwd=tmp_path)
+    assert r.exit_code == 0, r.output
+    assert 'name = "Co-Production Collective"' in (tmp_path / "ws" / "copro-news.toml").read_text()
+
+
+def test_init_never_touches_an_existing_workspace(cli, tmp_path):
+    assert cli("init", "ws", cwd=tmp_path).exit_code == 0
+    settings = tmp_path / "ws" / "copro-news.toml"
+    settings.write_text(settings.read_text() + "# my edit\n")
+    r = cli("init", "ws", "--name", "Other", cwd=tmp_path)
+    assert r.exit_code == 1
+    assert "exists already" in r.stderr
+    assert settings.read_text().endswith("# my edit\n")
+
+
+def test_init_keeps_an_existing_gitignore(cli, tmp_path):
+    (tmp_path / "ws").mkdir()
+    (tmp_path / "ws" / ".gitignore").write_text("mine\n")
+    assert cli("init", "ws", cwd=tmp_path).exit_code == 0
+    assert (tmp_path / "ws" / ".gitignore").read_text() == "mine\n"
+
+
+def test_init_rejects_bad_input(cli, tmp_path):
+    r = cli("init", "ws", "--email", "nobody", cwd=tmp_path)
+    assert r.exit_code == 2
+    assert "Error: 'nobody' is not an email address." in r.stderr
+    assert not (tmp_path / "ws").exists()
+
+
+def test_new_defaults_to_next_month(cli, workspace):
+    r = cli("new", cwd=workspace)
+    assert r.exit_code == 0, r.output
+    month = next_month(date.today())
+    text = (workspace / "drafts" / month / "issue.md").read_text()
+    assert f"date: {month}-01" in text
+    r = cli("new", month, cwd=workspace)
+    assert r.exit_code == 1
+    assert "exists already" in r.stderr
+
+
+def test_new_issue_drafts_after_adding_content(cli, workspace):
+    assert cli("new", "2026-12", cwd=workspace).exit_code == 0
+    r = cli("draft", cwd=workspace)
+    assert r.exit_code == 0, r.output
+
+
+@pytest.mark.parametrize("bad", ["2026-13", "december", "26-12"])
+def test_new_rejects_bad_months(cli, workspace, bad):
+    r = cli("new", bad, cwd=workspace)
+    assert r.exit_code == 2
+    assert "Issues are named by month, like 2026-12." in r.stderr
+
+
+def test_add_creates_a_commented_snippet(cli, workspace):
+    cli("new", "2026-12", cwd=workspace)
+    r = cli("add", "event", "Co-Pro Cuppa: December!", cwd=workspace)
+    assert r.exit_code == 0, r.output
+    path = workspace / "drafts/2026-12/events/co-pro-cuppa-december.md"
+    text = path.read_text()
+    assert 'title: "Co-Pro Cuppa: December!"' in text
+    assert "start: TODO" in text
+    for field in ("end", "location", "link", "link_text", "order"):
+        assert f"# {field}:" in text
+    # until the TODO is filled in, draft refuses and says where
+    r = cli("draft", cwd=workspace)
+    assert r.exit_code == 1
+    assert "drafts/2026-12/events/co-pro-cuppa-december.md:3: field-invalid" in r.stderr
+    assert not (workspace / "drafts/2026-12/build").exists()
+    # filled in, it drafts
+    path.write_text(text.replace("start: TODO", "start: 2026-12-01 12:30 #"))
+    r = cli("draft", cwd=workspace)
+    assert r.exit_code == 0, r.output
+
+
+def test_add_refuses_to_overwrite_and_unknown_sections(cli, workspace):
+    cli("new", "2026-12", cwd=workspace)
+    assert cli("add", "stories", "Hello", cwd=workspace).exit_code == 0
+    path = workspace / "drafts/2026-12/stories/hello.md"
+    path.write_text("mine")
+    r = cli("add", "stories", "Hello", cwd=workspace)
+    assert r.exit_code == 1 and "exists already" in r.stderr
+    assert path.read_text() == "mine"
+    r = cli("add", "gossip", "Hello", cwd=workspace)
+    assert r.exit_code == 2
+    assert "Use one of: events, partnerships, actions, stories." in r.stderr
+
+
+def test_add_to_a_named_issue_and_edit(cli, workspace, monkeypatch, tmp_path):
+    cli("new", "2026-11", cwd=workspace)
+    cli("new", "2026-12", cwd=workspace)
+    editor = tmp_path / "editor.py"
+    editor.write_text("import sys\nopen(sys.argv[1], 'a').write('edited\\n')\n")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    r = cli("add", "actions", "Survey", "--issue", "2026-11", "--edit", cwd=workspace)
+    assert r.exit_code == 0, r.output
+    assert (workspace / "drafts/2026-11/actions/survey.md").read_text().endswith("edited\n")
+
+
+def test_add_edit_without_an_editor_says_so(cli, workspace):
+    cli("new", "2026-12", cwd=workspace)
+    r = cli("add", "stories", "News", "--edit", cwd=workspace)
+    assert r.exit_code == 1
+    assert "No editor is set" in r.stderr
+    assert (workspace / "drafts/2026-12/stories/news.md").exists()
+
+
+def test_issue_argument_defaults_to_the_newest(cli, workspace):
+    (workspace / "drafts/2026-11").mkdir(parents=True)
+    (workspace / "drafts/2026-11/issue.md").write_text(ISSUE_MD.replace("December", "November"))
+    (workspace / "drafts/2027-01").mkdir(parents=True)
+    (workspace / "drafts/2027-01/issue.md").write_text(ISSUE_MD)
+    r = cli("draft", cwd=workspace)
+    assert "Drafted 2027-01" in r.stdout
+    r = cli("draft", "2026-11", cwd=workspace)
+    assert "Drafted 2026-11" in r.stdout
+
+
+def test_unknown_issue_and_no_workspace_are_usage_errors(cli, workspace, tmp_path):
+    cli("new", "2026-12", cwd=workspace)
+    r = cli("draft", "2026-21", cwd=workspace)
+    assert r.exit_code == 2
+    assert "Error: There is no issue '2026-21' in drafts/." in r.stderr
+    assert "Hint: Did you mean 2026-12?" in r.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    r = cli("draft", cwd=empty)
+    assert r.exit_code == 2
+    assert "Error: This folder is not inside a copro-news workspace." in r.stderr
+
+
+def test_workspace_option_and_subfolder(cli, workspace, tmp_path):
+    cli("new", "2026-12", cwd=workspace)
+    r = cli("--workspace", str(workspace), "draft", cwd=tmp_path)
+    assert r.exit_code == 0, r.output
+    r = cli("draft", cwd=workspace / "drafts" / "2026-12")
+    assert r.exit_code == 0, r.output
+
+
+def test_draft_with_errors_writes_nothing(cli, workspace):
+    folder = workspace / "drafts/2026-12"
+    folder.mkdir()
+    (folder / "issue.md").write_text(ISSUE_MD)
+    (folder / "events").mkdir()
+    (folder / "events/a.md").write_text(snippet("title: A\nstrat: 2026-12-01 10:00"))
+    (folder / "events/b.md").write_text(snippet("title: B\nstart: 2026-12-01\nlink: nowhere"))
+    r = cli("draft", cwd=workspace)
+    assert r.exit_code == 1
+    err = r.stderr
+    assert "drafts/2026-12/events/a.md: field-missing The required field 'start' is missing." in err
+    assert "drafts/2026-12/events/a.md:3: field-unknown Unknown field 'strat'." in err
+    assert "hint: Did you mean 'start'?" in err
+    assert "drafts/2026-12/events/b.md:3: field-invalid" in err
+    assert "drafts/2026-12/events/b.md:4: field-invalid" in err
+    assert "Error: The issue has 3 errors; nothing was written." in err
+    assert not (folder / "build").exists()
+    assert "Traceback" not in r.output
+
+
+def test_draft_never_touches_a_hand_made_build_folder(cli, workspace):
+    folder = workspace / "drafts/2026-12"
+    (folder / "build").mkdir(parents=True)
+    (folder / "issue.md").write_text(ISSUE_MD)
+    (folder / "build" / "issue.html").write_text("my own page")
+    r = cli("draft", cwd=workspace)
+    assert r.exit_code == 1
+    assert (folder / "build" / "issue.html").read_text() == "my own page"
+
+
+def test_draft_rewrites_its_own_build(cli, tmp_path):
+    folder = fixture_workspace(tmp_path)
+    assert cli("draft", cwd=tmp_path).exit_code == 0
+    (folder / "issue.md").write_text((folder / "issue.md").read_text().replace("Spring", "Summer"))
+    assert cli("draft", cwd=tmp_path).exit_code == 0
+    assert "Summer is here" in (folder / "build/issue.html").read_text()
+    leftovers = [p.name for p in (folder / "build").iterdir() if p.name.endswith(".tmp")]
+    assert leftovers == []
+
+
+def test_bad_settings_are_listed_with_lines(cli, workspace):
+    toml = workspace / "copro-news.toml"
+    toml.write_text(
+        "local = 1\n" + toml.read_text().replace('email = "news@example.org"', 'email = "news"')
+    )
+    r = cli("new", cwd=workspace)
+    assert r.exit_code == 2
+    assert "copro-news.toml:8: settings-invalid 'sender.email' is not an email address" in r.stderr
+    assert "settings-unknown Unknown setting 'local'." in r.stderr
+    assert "hint: Did you mean 'locale'?" in r.stderr
+
+
+def test_templates_list_and_copy(cli, workspace):
+    r = cli("templates", cwd=workspace)
+    assert r.exit_code == 0
+    assert re.search(r"templates/email.html\s+house style", r.stdout)
+    mine = workspace / "templates" / "style.css"
+    mine.parent.mkdir()
+    mine.write_text("/* mine */")
+    r = cli("templates", "--copy", cwd=workspace)
+    assert r.exit_code == 0
+    assert re.search(r"templates/style.css\s+kept \(exists\)", r.stdout)
+    assert mine.read_text() == "/* mine */"
+    assert (workspace / "templates/sections/events.html").is_file()
+    assert (workspace / "templates/email.txt").is_file()
+
+
+def test_broken_template_is_a_clear_error(cli, tmp_path):
+    fixture_workspace(tmp_path)
+    (tmp_path / "templates/sections").mkdir(parents=True)
+    (tmp_path / "templates/sections/events.html").write_text("{% for x in %}\n")
+    r = cli("draft", cwd=tmp_path)
+    assert r.exit_code == 1
+    assert "Error: A template has a mistake in templates/sections/events.html, line 1" in r.stderr
+
+
+def test_unexpected_errors_have_no_traceback_but_debug_shows_one(cli, tmp_path, monkeypatch):
+    fixture_workspace(tmp_path)
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("internal failure")
+
+    monkeypatch.setattr("copro_news.build.write_build", boom)
+    r = cli("draft", cwd=tmp_path)
+    assert r.exit_code == 1
+    assert "Traceback" not in r.output
+    assert "rerun the command with --debug" in r.stderr
+    log = Path(re.search(r"The details are in (\S+)\.$", r.stderr, re.M).group(1))
+    assert "RuntimeError: internal failure" in log.read_text()
+    with pytest.raises(RuntimeError):
+        from copro_news.cli import main
+
+        main(["--debug", "draft"])
+
+
+def test_ctrl_c_exits_130(cli, tmp_path, monkeypatch):
+    fixture_workspace(tmp_path)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("copro_news.build.write_build", interrupted)
+    r = cli("draft", cwd=tmp_path)
+    assert r.exit_code == 130
+    assert "Stopped." in r.stderr
+
+
+def test_no_colour_in_pipes_and_with_no_color(tmp_path, monkeypatch):
+    fixture_workspace(tmp_path)
+    monkeypatch.delenv("NO_COLOR")
+    r = run_cli(["draft", "2022-03"], cwd=tmp_path)  # a subprocess: stdout is a pipe
+    assert "\x1b[" not in r.output
+    r = run_cli(["--no-color", "draft", "nope"], cwd=tmp_path, env={"FORCE_COLOR": "1"})
+    assert "\x1b[" not in r.output
+    assert r.exit_code == 2
+
+
+def test_console_script_runs_as_a_module(tmp_path):
+    r = run_cli(["--version"], cwd=tmp_path)
+    assert r.exit_code == 0 and __version__ in r.stdout

@@ -1,0 +1,125 @@
+"""copro-news works installed outside this repository, and starts without heavy imports."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = ("premailer", "requests", "jinja2", "markdown_it", "cssutils", "lxml", "pydantic")
+
+
+def imported_modules(args: list[str], cwd: Path) -> set[str]:
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "copro_news", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+    )
+    names = set()
+    for line in proc.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            names.add(line.rsplit("|", 1)[1].strip().split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["draft", "--help"], ["new"]])
+def test_light_commands_import_nothing_heavy(args, workspace):
+    loaded = imported_modules(args, workspace)
+    assert "typer" in loaded
+    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_wheel_ships_the_templates_and_works_outside_the_repository(tmp_path):
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "-w",
+            str(wheels),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = wheels.glob("copro_news-*.whl")
+    target = tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    assert (target / "copro_news" / "templates" / "sections" / "events.html").is_file()
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    run = [sys.executable, "-m", "copro_news"]
+    subprocess.run([*run, "init", "news"], cwd=elsewhere, env=env, check=True, capture_output=True)
+    proc = subprocess.run(
+        [*run, "draft"], cwd=elsewhere / "news", env=env, capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    built = list((elsewhere / "news" / "drafts").glob("*/build/issue.html"))
+    assert built and "Co-Pro Cuppa" in built[0].read_text()
+    check = subprocess.run(
+        [sys.executable, "-c", "import copro_news, sys; print(copro_news.__file__)"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert check.stdout.startswith(str(target))
+
+
+def test_init_asks_on_a_terminal(tmp_path):
+    """On a terminal, init asks for the name, sender, postal address and website."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: copro-news on a terminal
+        os.chdir(tmp_path)
+        os.execv(sys.executable, [sys.executable, "-m", "copro_news", "init", "news"])
+    answers = iter(["Camden Co-Pro\n", "news@camden.example.org\n", "2 Hill Road, London\n", "\n"])
+    output = b""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+        if chunk.rstrip().endswith((b":", b"]:")):
+            os.write(fd, next(answers, "\n").encode())
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, output.decode(errors="replace")
+    toml = (tmp_path / "news" / "copro-news.toml").read_text()
+    assert 'name = "Camden Co-Pro"' in toml
+    assert 'email = "news@camden.example.org"' in toml
+    assert 'postal_address = "2 Hill Road, London"' in toml
+    assert b"Newsletter or organisation name" in output

@@ -1,0 +1,92 @@
+from pathlib import Path
+
+import pytest
+
+from copro_news.errors import SettingsError, WorkspaceError
+from copro_news.workspace import find_root, load_settings, load_workspace, next_month
+from tests.conftest import SETTINGS, build_file_tree
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "copro-news.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_valid_settings_load(tmp_path):
+    settings, warnings = load_settings(write(tmp_path, SETTINGS))
+    assert settings.name == "Co-Production Collective"
+    assert settings.sender.reply_to == "hello@example.org"
+    assert settings.links["signup"] == "https://example.org/newsletter"
+    assert settings.provider.name == "outbox"
+    assert str(settings.tz) == "Europe/London"
+    assert warnings == []
+
+
+def test_unknown_keys_get_a_did_you_mean_with_their_line(tmp_path):
+    text = SETTINGS.replace('timezone = "Europe/London"', 'timezon = "Europe/London"')
+    text = text.replace('reply_to = "hello@example.org"', 'replyto = "hello@example.org"')
+    _settings, warnings = load_settings(write(tmp_path, text))
+    by_message = {w.message: w for w in warnings}
+    top = by_message["Unknown setting 'timezon'."]
+    assert top.hint == "Did you mean 'timezone'?"
+    assert top.line == 2
+    sub = by_message["Unknown setting '[sender] replyto'."]
+    assert sub.hint == "Did you mean 'reply_to'?"
+    assert sub.line == 8
+
+
+def test_every_settings_error_is_listed_at_once(tmp_path):
+    text = (
+        SETTINGS.replace('email = "news@example.org"', 'email = "not-an-address"')
+        .replace('timezone = "Europe/London"', 'timezone = "Europe/Londres"')
+        .replace('name = "outbox"', 'name = "mailchimpp"')
+        .replace('website = "https://example.org"', 'website = "example.org"')
+    )
+    with pytest.raises(SettingsError) as info:
+        load_settings(write(tmp_path, text))
+    messages = [p.message for p in info.value.problems]
+    assert any("not an email address" in m for m in messages)
+    assert any("not a known time zone" in m for m in messages)
+    assert any("not a provider" in m for m in messages)
+    assert any("links.website" in m for m in messages)
+    provider = next(p for p in info.value.problems if "provider" in p.message)
+    assert provider.hint == "Did you mean 'mailchimp'?"
+    assert info.value.exit_code == 2
+
+
+def test_toml_syntax_error_names_the_line(tmp_path):
+    with pytest.raises(SettingsError) as info:
+        load_settings(write(tmp_path, 'name = "x"\nlocale = en_GB\n'))
+    (problem,) = info.value.problems
+    assert problem.code == "settings-invalid"
+    assert problem.line == 2
+
+
+def test_missing_required_settings(tmp_path):
+    with pytest.raises(SettingsError) as info:
+        load_settings(write(tmp_path, 'name = "Us"\n'))
+    messages = {p.message for p in info.value.problems}
+    assert "'sender.email' is missing." in messages
+    assert "'sender.postal_address' is missing." in messages
+
+
+def test_workspace_is_found_from_a_subfolder(tmp_path):
+    build_file_tree(tmp_path, {"copro-news.toml": SETTINGS, "drafts": {"2026-12": {}}})
+    assert find_root(tmp_path / "drafts" / "2026-12") == tmp_path.resolve()
+    assert load_workspace(explicit=tmp_path).root == tmp_path.resolve()
+
+
+def test_no_workspace_is_a_usage_error(tmp_path):
+    with pytest.raises(WorkspaceError) as info:
+        find_root(tmp_path)
+    assert info.value.exit_code == 2
+    with pytest.raises(WorkspaceError):
+        find_root(explicit=tmp_path)
+
+
+def test_next_month_wraps_the_year():
+    from datetime import date
+
+    assert next_month(date(2026, 12, 24)) == "2027-01"
+    assert next_month(date(2026, 1, 31)) == "2026-02"
