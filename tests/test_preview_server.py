@@ -174,6 +174,7 @@ def test_follows_templates_and_settings_and_survives_a_missing_issue_file(exampl
             '<tr><td class="section"><h2>Our news</h2>\n{{ items[0].nope.deeper }}\n</td></tr>\n'
         )
         broken = events.until(lambda s: not s["ok"])
+        assert broken["problems"], broken["message"]
         problem = broken["problems"][0]
         assert problem["code"] == "template-invalid"
         assert problem["file"] == "templates/sections/stories.html"

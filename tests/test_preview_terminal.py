@@ -113,3 +113,11 @@ def test_help_has_examples(cli):
     assert r.exit_code == 0
     assert "copro-news preview --browser" in r.stdout
     assert "--no-open" in r.stdout and "--port" in r.stdout and "--text" in r.stdout
+
+
+def test_preview_help_imports_nothing_heavy(workspace):
+    from tests.test_install import HEAVY, imported_modules
+
+    loaded = imported_modules(["preview", "--help"], workspace)
+    assert "typer" in loaded
+    assert not loaded & {*HEAVY, "watchfiles", "playwright", "rich"}

@@ -207,7 +207,9 @@ def build_snapshot(root: Path, folder: Path, *, version: int = 0, boot: str = ""
             hint="Fix it and save: the page follows.",
         )
     except CoproNewsError as e:
-        return done(ok=False, message=e.message, hint=e.hint)
+        # A template mistake: the page lists it like any problem, at its file and line.
+        problem = _template_problem(root, e.__context__) if e.__context__ else None
+        return done(ok=False, problems=[problem] if problem else [], message=e.message, hint=e.hint)
     except OSError as e:
         where = f" {e.filename}" if e.filename else ""
         return done(
