@@ -2,10 +2,10 @@
 
 Runs ``copro-news preview --browser`` as the user would, opens the page in headless
 Chromium (Debian's, through Playwright), then saves a snippet 20 times and times each save
-until the new text is on screen in the email frame. Two issues: the example issue that
-``init`` makes (six files) and one with 80 snippets (20 of each kind).
+until the new text is on screen in the email frame. Two issues, as in bench/run.py: the
+example issue that ``init`` makes, and the same grown to 80 snippets.
 
-    python bench/preview_bench.py [--saves 20] [--chromium /usr/bin/chromium]
+    make bench-preview    # or: python bench/preview_bench.py [--saves 20]
 """
 
 from __future__ import annotations
@@ -18,8 +18,11 @@ import sys
 import tempfile
 import time
 import urllib.request
-from datetime import date, timedelta
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.workspaces import make_example, make_large
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -34,52 +37,13 @@ AIM_MS = 300
 
 
 def typical(root: Path) -> Path:
-    from copro_news.scaffold import InitAnswers, init_workspace
-
-    init_workspace(root, InitAnswers(), today=date.today())
-    folder = next((root / "drafts").iterdir())
-    return folder / "events" / "co-pro-cuppa.md"
+    make_example(root)
+    return next((root / "drafts").iterdir()) / "events" / "co-pro-cuppa.md"
 
 
-def large(root: Path, per_kind: int = 20) -> Path:
-    """The example issue's settings and issue.md, with ``per_kind`` snippets of each kind."""
-    import shutil
-
-    from copro_news.scaffold import InitAnswers, init_workspace
-
-    init_workspace(root, InitAnswers(), today=date.today())
-    folder = next((root / "drafts").iterdir())
-    for kind in ("events", "partnerships", "actions", "stories"):
-        shutil.rmtree(folder / kind)
-        (folder / kind).mkdir()
-    first = date.fromisoformat(folder.name + "-01")
-    body = (
-        "People with lived experience and staff from local services meet to decide together "
-        "what to change first. Travel costs are reimbursed and there is a free meal.\n\n"
-        "- a first point worth making;\n- a second point, [with a link](https://example.org/x).\n"
-    )
-    for i in range(per_kind):
-        day = first + timedelta(days=i % 27)
-        (folder / "events" / f"event-{i:02d}.md").write_text(
-            f'---\ntitle: "Event number {i}"\nstart: {day.isoformat()} 18:00\nend: "19:30"\n'
-            f"location: Community Centre, {i} High Street\nlink: https://example.org/e/{i}\n"
-            f"---\n{body}",
-            encoding="utf-8",
-        )
-        (folder / "partnerships" / f"partner-{i:02d}.md").write_text(
-            f'---\ntitle: "Working with partner {i}"\npartner: Partner {i}\n'
-            f"link: https://example.org/p/{i}\n---\n{body}",
-            encoding="utf-8",
-        )
-        (folder / "actions" / f"action-{i:02d}.md").write_text(
-            f'---\ntitle: "Action {i}"\ndeadline: {(first + timedelta(days=25)).isoformat()}\n'
-            f"link: https://example.org/a/{i}\nbutton: Take part\n---\n{body}",
-            encoding="utf-8",
-        )
-        (folder / "stories" / f"story-{i:02d}.md").write_text(
-            f'---\ntitle: "Story {i}"\n---\n{body}', encoding="utf-8"
-        )
-    return folder / "events" / "event-07.md"
+def large(root: Path) -> Path:
+    make_large(root, 80)
+    return next((root / "drafts").iterdir()) / "events" / "co-pro-cuppa.md"
 
 
 def measure(root: Path, snippet: Path, saves: int, chromium: str) -> dict[str, float]:
