@@ -65,6 +65,9 @@ def test_desktop_mobile_text_and_live_reload_without_a_page_reload(page, tmp_pat
     root = tmp_path / "ws"
     folder = example_workspace(root)
     ARTIFACTS.mkdir(exist_ok=True)
+    complaints: list[str] = []
+    page.on("pageerror", lambda e: complaints.append(str(e)))
+    page.on("console", lambda m: m.type == "error" and complaints.append(m.text))
     with running_preview(root, folder) as running:
         page.goto(running.url)
         page.wait_for_selector("body[data-state=ok]")
@@ -128,3 +131,6 @@ def test_desktop_mobile_text_and_live_reload_without_a_page_reload(page, tmp_pat
         assert page.inner_text("#text-body").strip() == running.preview.snapshot.text.strip()
         page.set_viewport_size({"width": 820, "height": 900})
         page.screenshot(path=str(ARTIFACTS / "preview-text.png"))
+    # Only the example's remote images may fail to load (there is no network here).
+    others = [c for c in complaints if "net::ERR" not in c and "Failed to load resource" not in c]
+    assert not others, others

@@ -121,3 +121,13 @@ def test_preview_help_imports_nothing_heavy(workspace):
     loaded = imported_modules(["preview", "--help"], workspace)
     assert "typer" in loaded
     assert not loaded & {*HEAVY, "watchfiles", "playwright", "rich"}
+
+
+def test_a_template_mistake_is_listed_with_its_file_and_line(example, cli):
+    root, _ = example
+    (root / "templates" / "sections").mkdir(parents=True)
+    (root / "templates" / "sections" / "events.html").write_text("<tr>\n{{ items.nope.x }}\n")
+    r = cli("preview", cwd=root)
+    assert r.exit_code == 1
+    assert "Have your say" in r.stdout
+    assert "templates/sections/events.html:2: template-invalid" in r.stdout

@@ -128,8 +128,8 @@ def _browser(ctx: typer.Context, name: str | None, host: str, port: int, open_pa
         watched = server.describe(running.watcher.watched() if running.watcher else [], ws.rel)
         console.info(f"Watching {watched}. Press Ctrl-C to stop.")
         _report(first)
-        if open_page:
-            server.open_browser(running.url)
+        if open_page and not server.open_browser(running.url):
+            console.info("No browser can be opened from here: open the address above in one.")
         running.wait()
     finally:
         running.close()

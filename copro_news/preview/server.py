@@ -134,7 +134,7 @@ class Snapshot:
         }
 
 
-def _template_problem(root: Path, exc: BaseException) -> Problem | None:
+def template_problem(root: Path, exc: BaseException) -> Problem | None:
     """A Jinja2 error as a problem at the template's file and line."""
     import jinja2
 
@@ -208,7 +208,7 @@ def build_snapshot(root: Path, folder: Path, *, version: int = 0, boot: str = ""
         )
     except CoproNewsError as e:
         # A template mistake: the page lists it like any problem, at its file and line.
-        problem = _template_problem(root, e.__context__) if e.__context__ else None
+        problem = template_problem(root, e.__context__) if e.__context__ else None
         return done(ok=False, problems=[problem] if problem else [], message=e.message, hint=e.hint)
     except OSError as e:
         where = f" {e.filename}" if e.filename else ""
@@ -218,7 +218,7 @@ def build_snapshot(root: Path, folder: Path, *, version: int = 0, boot: str = ""
             hint="The preview carries on and rebuilds at the next save.",
         )
     except Exception as e:  # a template error, or a bug: the preview must carry on
-        problem = _template_problem(root, e)
+        problem = template_problem(root, e)
         if problem is not None:
             return done(ok=False, problems=[problem], message=problem.message, hint=problem.hint)
         return done(
@@ -749,11 +749,30 @@ def start(
     return Running(preview, server, watcher).start()
 
 
-def open_browser(url: str) -> None:
-    """Open ``url`` in the default browser, without waiting for it."""
+def can_open_browser() -> bool:
+    """Whether a graphical browser can be opened from here.
+
+    Without a display (over SSH, in a container) Python would start a text browser in
+    this very terminal; then the address is printed for the user to open elsewhere.
+    """
+    import os
+    import sys
+
+    if os.environ.get("BROWSER"):
+        return True
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def open_browser(url: str) -> bool:
+    """Open ``url`` in the default browser without waiting for it; False if there is none."""
     import webbrowser
 
+    if not can_open_browser():
+        return False
     threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+    return True
 
 
 def describe(paths: Iterable[Path], rel: Callable[[Path], str]) -> str:

@@ -48,14 +48,25 @@ def view_console() -> Console:
 
 
 def offline_problems(ws: Workspace, issue: Issue) -> list[Problem]:
-    """The offline check's problems, errors included (render_checked raises on errors)."""
+    """The offline check's problems, errors included (render_checked raises on errors).
+
+    A template mistake is one more problem: the terminal view does not use the templates.
+    """
     from copro_news.build import render_checked
-    from copro_news.errors import ContentError
+    from copro_news.errors import ContentError, CoproNewsError
 
     try:
         _, problems = render_checked(ws, issue)
     except ContentError as e:
         return list(e.problems)
+    except CoproNewsError as e:
+        from copro_news.preview.server import template_problem
+
+        found = template_problem(ws.root, e.__context__) if e.__context__ else None
+        return [
+            *issue.problems,
+            found or Problem("template-invalid", "error", e.message, hint=e.hint),
+        ]
     return list(problems)
 
 
