@@ -34,6 +34,15 @@ def live(example):
         yield running
 
 
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """One preview for the tests that only read from it."""
+    root = tmp_path_factory.mktemp("shared") / "ws"
+    folder = example_workspace(root)
+    with running_preview(root, folder, watch=False) as running:
+        yield running
+
+
 def built(root: Path, folder: Path):
     from copro_news.build import render_checked
     from copro_news.content import load_issue
@@ -89,6 +98,8 @@ def test_serves_the_page_and_exactly_what_draft_builds(example, live):
         "/issue/.secret.png",
         "/issue/",
         "/issue/%00.png",
+        "/issue/%ff%fe.png",
+        "/issue/photo.jpg%00.md",
         "/_preview/../copro-news.toml",
         "/_preview/",
         "/../copro-news.toml",
@@ -98,8 +109,8 @@ def test_serves_the_page_and_exactly_what_draft_builds(example, live):
         "/etc/passwd",
     ],
 )
-def test_anything_else_is_404(live, path):
-    status, _, body = get(live.url, path)
+def test_anything_else_is_404(shared, path):
+    status, _, body = get(shared.url, path)
     assert status == 404, path
     assert b"toml" not in body and b"subject" not in body
 
@@ -122,12 +133,12 @@ def test_serves_images_of_the_issue_folder_only(example, live, tmp_path):
     assert get(live.url, "/issue/%2e%2e/top.png")[0] == 404
 
 
-def test_refuses_requests_for_other_host_names(live):
+def test_refuses_requests_for_other_host_names(shared):
     # A page elsewhere that points its own name at 127.0.0.1 must not read the draft.
-    assert get(live.url, "/", {"Host": "evil.example:80"})[0] == 403
-    assert get(live.url, "/issue/issue.html", {"Host": "evil.example"})[0] == 403
-    port = live.url.rsplit(":", 1)[1].rstrip("/")
-    assert get(live.url, "/", {"Host": f"localhost:{port}"})[0] == 200
+    assert get(shared.url, "/", {"Host": "evil.example:80"})[0] == 403
+    assert get(shared.url, "/issue/issue.html", {"Host": "evil.example"})[0] == 403
+    port = shared.url.rsplit(":", 1)[1].rstrip("/")
+    assert get(shared.url, "/", {"Host": f"localhost:{port}"})[0] == 200
 
 
 def test_a_save_is_pushed_a_broken_save_shows_errors_and_the_next_good_one_comes_back(
@@ -239,6 +250,7 @@ def test_a_port_in_use_is_a_usage_error(example, cli):
         (["--terminal", "--browser"], "--terminal and --browser cannot go together."),
         (["--text", "--browser"], "--text prints the plain-text part; it does not serve a page."),
         (["--terminal", "--port", "8000"], "--port, --host and --no-open are for the browser"),
+        (["--host", ""], "--host needs an address."),
     ],
 )
 def test_options_that_do_not_go_together(example, cli, args, message):

@@ -60,6 +60,8 @@ def command(
     """
     from copro_news.errors import UsageError
 
+    if host is not None and not host.strip():
+        raise UsageError("--host needs an address.", "Leave it out to serve on 127.0.0.1.")
     serving = port is not None or host is not None or no_open
     if terminal and (browser or text):
         raise UsageError(

@@ -254,6 +254,7 @@ class Preview:
         self.boot = uuid.uuid4().hex[:12]
         self.on_build = on_build
         self._cond = threading.Condition()
+        self._building = threading.Lock()  # one build at a time, so versions never collide
         self._closed = False
         self._dirty = threading.Event()
         self._snapshot = build_snapshot(self.root, self.folder, version=1, boot=self.boot)
@@ -270,15 +271,16 @@ class Preview:
 
     def rebuild(self) -> Snapshot:
         """Build now; publish the result if it differs from what the pages show."""
-        with self._cond:
-            version = self._snapshot.version + 1
-        snap = build_snapshot(self.root, self.folder, version=version, boot=self.boot)
-        digest = snap.digest()
-        with self._cond:
-            if digest == self._digest:
-                return self._snapshot
-            self._snapshot, self._digest = snap, digest
-            self._cond.notify_all()
+        with self._building:
+            with self._cond:
+                version = self._snapshot.version + 1
+            snap = build_snapshot(self.root, self.folder, version=version, boot=self.boot)
+            digest = snap.digest()
+            with self._cond:
+                if digest == self._digest:
+                    return self._snapshot
+                self._snapshot, self._digest = snap, digest
+                self._cond.notify_all()
         if self.on_build is not None:
             with contextlib.suppress(Exception):
                 self.on_build(snap)
@@ -489,7 +491,10 @@ def safe_asset(folder: Path, url_path: str) -> Path | None:
     build/ folder, a file type that is not an image, or a path that leaves the folder
     (symbolic links included) gives None.
     """
-    decoded = unquote(url_path, errors="strict") if url_path else ""
+    try:
+        decoded = unquote(url_path, errors="strict") if url_path else ""
+    except UnicodeDecodeError:
+        return None
     if not decoded or "\\" in decoded or "\x00" in decoded:
         return None
     parts = decoded.split("/")
@@ -520,6 +525,9 @@ class PreviewServer(ThreadingHTTPServer):
         self.check_host = is_loopback(address[0])
         self.stopping = threading.Event()
         super().__init__(address, PreviewHandler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A request that fails (a page closed mid-answer) costs that request only, quietly."""
 
     @property
     def url(self) -> str:
