@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,47 @@ def test_a_template_mistake_is_listed_with_its_file_and_line(example, cli):
     assert r.exit_code == 1
     assert "Have your say" in r.stdout
     assert "templates/sections/events.html:2: template-invalid" in r.stdout
+
+
+def on_a_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> bytes:
+    """Run copro-news on a pseudo-terminal; return all it wrote."""
+    import pty
+    import select
+    import sys
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: copro-news on a terminal
+        os.chdir(cwd)
+        os.execve(sys.executable, [sys.executable, "-m", "copro_news", *args], env)
+    output = b""
+    while True:
+        ready, _, _ = select.select([fd], [], [], 10)
+        try:
+            chunk = os.read(fd, 4096) if ready else b""
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.waitpid(pid, 0)
+    return output
+
+
+@pytest.mark.parametrize(
+    ("args", "no_color", "escapes"),
+    [
+        (["preview"], False, True),
+        (["preview"], True, False),
+        (["--no-color", "preview"], False, False),
+    ],
+)
+def test_on_a_terminal_links_are_clickable_unless_colour_is_off(example, args, no_color, escapes):
+    root, _ = example
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env.update({"TERM": "xterm-256color", "COLUMNS": "100"})
+    if no_color:
+        env["NO_COLOR"] = "1"
+    out = on_a_terminal(args, root, env)
+    assert b"Have your say" in out
+    assert (b"\x1b]8;" in out) is escapes
+    assert (b"\x1b[" in out) is escapes
