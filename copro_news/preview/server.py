@@ -543,6 +543,7 @@ class PreviewServer(ThreadingHTTPServer):
 class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewServer
     protocol_version = "HTTP/1.1"
+    timeout = 120  # an idle kept-alive connection is closed after this many seconds
     server_version = "copro-news-preview"
     sys_version = ""
 
