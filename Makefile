@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: demo test lint bench bench-preview browser clean
+.PHONY: demo test lint bench bench-send bench-preview browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,13 @@ demo: $(VENV)/.installed
 	@echo
 	@echo "The demo workspace is in ./demo; the built issue is in ./demo/drafts/*/build/:"
 	@ls -1 demo/drafts/*/build/issue.*
+	cd demo && ../$(BIN)/copro-news send --test me@example.org --offline
+	cd demo && ../$(BIN)/copro-news send --yes --offline
+	cd demo && ../$(BIN)/copro-news status
+	@ls -1 demo/outbox/*.eml
+
+bench-send: $(VENV)/.installed-test
+	$(BIN)/python bench/send_calls.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

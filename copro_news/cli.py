@@ -8,7 +8,18 @@ from pathlib import Path
 import typer
 
 from copro_news import __version__
-from copro_news.commands import add, draft, init, new, preview, templates
+from copro_news.commands import (
+    add,
+    draft,
+    init,
+    lists,
+    login,
+    new,
+    preview,
+    send,
+    status,
+    templates,
+)
 from copro_news.commands.common import State
 
 app = typer.Typer(
@@ -71,6 +82,11 @@ app.command("new")(new.command)
 app.command("add")(add.command)
 app.command("draft")(draft.command)
 app.command("templates")(templates.command)
+app.command("send")(send.command)
+app.command("status")(status.command)
+app.command("lists")(lists.command)
+app.command("login")(login.login)
+app.command("logout")(login.logout)
 app.command("preview")(preview.command)
 
 

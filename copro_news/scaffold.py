@@ -54,7 +54,7 @@ website = {_toml_str(a.website)}
 signup = {_toml_str(a.website.rstrip("/") + "/newsletter")}
 
 [provider]
-name = "outbox"                   # outbox (no account needed) | mailchimp | buttondown
+name = "outbox"                   # outbox (no account needed) | mailchimp
 list = ""                         # the provider's list or audience id
 api_url = ""                      # optional: another base URL for the provider's API
 

@@ -16,7 +16,8 @@ from copro_news.errors import SettingsError, UsageError, WorkspaceError
 
 SETTINGS_FILE = "copro-news.toml"
 DRAFTS_DIR = "drafts"
-PROVIDERS = ("outbox", "mailchimp", "buttondown")
+PROVIDERS = ("outbox", "mailchimp")
+PLANNED_PROVIDERS = ("buttondown",)  # named in the settings contract, not yet implemented
 ISSUE_NAME = re.compile(r"^\d{4}-\d{2}$")
 EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 
@@ -297,6 +298,14 @@ def load_settings(path: Path) -> tuple[Settings, list[Problem]]:
                     'Use a name like "en_GB" or "en_US".',
                 )
                 return "en_GB"
+        elif kind == "provider" and value in PLANNED_PROVIDERS:
+            bad(
+                f"'{label}': copro-news cannot send through {value} yet.",
+                key,
+                section,
+                f"Use one of: {', '.join(PROVIDERS)}.",
+            )
+            return "outbox"
         elif kind == "provider" and value not in PROVIDERS:
             close = _suggest(value, list(PROVIDERS))
             bad(

@@ -142,3 +142,55 @@ def run_cli(
         timeout=timeout,
     )
     return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def memory_keyring_backend():  # type: ignore[no-untyped-def]
+    """A keyring backend that keeps passwords in a dict, never in the system's keyring."""
+    import keyring.backend
+    import keyring.errors
+
+    class MemoryKeyring(keyring.backend.KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.store: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.store.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.store[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            if (service, username) not in self.store:
+                raise keyring.errors.PasswordDeleteError("not found")
+            del self.store[(service, username)]
+
+    return MemoryKeyring()
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring():
+    """An in-memory keyring for the whole test; the system keyring is never touched."""
+    import keyring
+
+    previous = keyring.get_keyring()
+    backend = memory_keyring_backend()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def mailchimp():
+    """A running stand-in Mailchimp; the test fails if any request broke the API contract."""
+    from tests.fake_mailchimp import FakeMailchimp
+
+    fake = FakeMailchimp(key=CANARY_KEY)
+    fake.add_list("a1b2c3d4e5", "Team update", 312)
+    with fake:
+        yield fake
+    assert fake.violations == [], "requests the real API would refuse:\n" + "\n".join(
+        fake.violations
+    )

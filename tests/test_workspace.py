@@ -90,3 +90,11 @@ def test_next_month_wraps_the_year():
 
     assert next_month(date(2026, 12, 24)) == "2027-01"
     assert next_month(date(2026, 1, 31)) == "2026-02"
+
+
+def test_a_planned_provider_is_refused_plainly(tmp_path):
+    with pytest.raises(SettingsError) as info:
+        load_settings(write(tmp_path, SETTINGS.replace('name = "outbox"', 'name = "buttondown"')))
+    (problem,) = info.value.problems
+    assert problem.message == "'provider.name': copro-news cannot send through buttondown yet."
+    assert problem.hint == "Use one of: outbox, mailchimp."

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from copro_news.commands import common
+
+PROVIDER_HELP = "The provider whose key to keep: mailchimp."
+
+
+def login(
+    ctx: typer.Context,
+    provider: str = typer.Argument(..., help=PROVIDER_HELP),
+    verify: bool = typer.Option(
+        True, "--verify/--no-verify", help="Check the key with the provider before keeping it."
+    ),
+) -> None:
+    """Keep a provider's API key in the system keyring.
+
+    The key is asked for without echo (or read from standard input in a
+    script), checked with the provider, and stored in the system keyring,
+    never in the workspace. MAILCHIMP_API_KEY in the environment wins over it.
+
+    \b
+    Examples:
+      copro-news login mailchimp
+      printenv MC_KEY | copro-news login mailchimp
+    """
+    from copro_news import console, credentials
+    from copro_news.errors import UsageError
+
+    label = credentials.LABELS.get(provider)
+    if provider != "mailchimp" or label is None:
+        raise UsageError(
+            f"copro-news cannot log in to {provider!r}.", "Try: copro-news login mailchimp"
+        )
+    key = credentials.Secret(_ask(f"{label} API key: ").strip())
+    if not key:
+        raise UsageError("No key was given; nothing was stored.")
+    if verify:
+        from copro_news.commands.send import waiting
+        from copro_news.providers.mailchimp import MailchimpProvider
+
+        api_url = _api_url(ctx)
+        p = MailchimpProvider(key, api_url=api_url)
+        try:
+            with waiting(f"Checking the key with {label}"):
+                account = p.verify()
+        finally:
+            p.close()
+        console.info(f"{label} accepted the key: {account}.")
+    credentials.store_api_key(provider, key)
+    console.out().print(f"The {label} API key is in the system keyring.")
+    env = credentials.ENV_VARS[provider]
+    if os.environ.get(env):
+        console.warn(f"{env} is set in the environment and is used instead of the stored key.")
+
+
+def logout(
+    provider: str = typer.Argument("mailchimp", help=PROVIDER_HELP),
+) -> None:
+    """Remove a provider's API key from the system keyring.
+
+    \b
+    Examples:
+      copro-news logout mailchimp
+      copro-news logout
+    """
+    from copro_news import console, credentials
+
+    label = credentials.LABELS.get(provider, provider)
+    if credentials.delete_api_key(provider):
+        console.out().print(f"Removed the {label} API key from the system keyring.")
+    else:
+        console.out().print(f"No {label} API key was stored in the system keyring.")
+
+
+def _ask(prompt: str) -> str:
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(prompt, stream=sys.stderr)
+    return sys.stdin.readline()
+
+
+def _api_url(ctx: typer.Context) -> str | None:
+    """``[provider] api_url`` of the workspace here, if there is one."""
+    from copro_news.errors import UsageError
+
+    try:
+        ws = common.workspace(ctx)
+    except UsageError:
+        return None
+    if ws.settings.provider.name != "mailchimp":
+        return None
+    return ws.settings.provider.api_url or None

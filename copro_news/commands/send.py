@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import tzinfo
+from typing import TYPE_CHECKING
+
+import typer
+
+from copro_news.commands import common
+
+if TYPE_CHECKING:
+    from copro_news.content import Issue
+    from copro_news.providers.base import Provider
+    from copro_news.sending import SendPlan
+    from copro_news.workspace import Workspace
+
+
+@contextmanager
+def waiting(text: str) -> Iterator[None]:
+    """A spinner on stderr while the network is slow to answer (nothing when not a terminal)."""
+    from copro_news import console
+
+    with console.err().status(console.escape(text) + "…", spinner="dots"):
+        yield
+
+
+def command(
+    ctx: typer.Context,
+    issue: str | None = typer.Argument(None, help=common.ISSUE_HELP),
+    test: list[str] = typer.Option(
+        [], "--test", "-t", metavar="ADDRESS", help="Send a test to this address (repeatable)."
+    ),
+    schedule: str | None = typer.Option(
+        None,
+        "--schedule",
+        metavar='"YYYY-MM-DD HH:MM"',
+        help="Send at this time in the workspace time zone instead of now.",
+    ),
+    cancel: bool = typer.Option(False, "--cancel", help="Cancel a scheduled send."),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Do everything except what changes something at the provider."
+    ),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    offline: bool = typer.Option(
+        False, "--offline", help="Skip the checks that need the network (links)."
+    ),
+) -> None:
+    """Send the issue to the list, once: or a test, or at a set time.
+
+    Every check runs first; any error stops the send. Before sending to the
+    list it shows what will go where and asks to confirm (--yes for scripts).
+    An issue already sent or scheduled is refused. A send that was cut off
+    resumes where it stopped when you run the command again.
+
+    \b
+    Examples:
+      copro-news send --test me@example.org
+      copro-news send --dry-run
+      copro-news send
+      copro-news send --schedule "2026-12-01 09:00"
+      copro-news send --cancel
+    """
+    from copro_news import sending
+    from copro_news.errors import UsageError
+    from copro_news.workspace import is_email
+
+    if sum(map(bool, (test, schedule, cancel))) > 1:
+        raise UsageError("Use one of --test, --schedule and --cancel at a time.")
+    for address in test:
+        if not is_email(address):
+            raise UsageError(f"--test {address!r} is not an email address.")
+    ws, loaded = common.issue(ctx, issue)
+    provider = sending.provider_for(ws)
+    try:
+        with sending.issue_lock(loaded.folder):
+            _run(ws, loaded, provider, test, schedule, cancel, dry_run, yes, offline)
+    finally:
+        provider.close()
+
+
+def _run(
+    ws: Workspace,
+    loaded: Issue,
+    provider: Provider,
+    test: list[str],
+    schedule: str | None,
+    cancel: bool,
+    dry_run: bool,
+    yes: bool,
+    offline: bool,
+) -> None:
+    from copro_news import console, sending
+
+    tz = ws.settings.tz
+    list_id = sending.list_id_for(ws)
+    when = None
+    if schedule:
+        when = sending.parse_schedule(
+            schedule, tz, now=sending.utc_now(), step_minutes=provider.schedule_step_minutes
+        )
+    message = None
+    if not cancel:  # cancelling needs no build: it must work even when the issue has errors
+        build, problems = sending.checked_build(ws, loaded, at=when, offline=offline)
+        if problems:
+            console.print_problems(problems)
+        message = sending.message_for(ws, build)
+    sender = sending.Sender(
+        provider,
+        loaded.folder,
+        message,
+        list_id,
+        zone=tz,
+        progress=waiting,
+        dry_run=dry_run,
+    )
+    out = console.out()
+    if test:
+        result = sender.send_test(test)
+    elif cancel:
+        result = sender.cancel()
+    else:
+        plan = sender.plan(when)
+        _show(plan, tz)
+        if not dry_run and not yes:
+            _confirm(plan)
+        result = sender.send(when)
+    if dry_run:
+        out.print("Dry run: nothing was changed at the provider. It would:")
+        for step in result.done:
+            out.print(f"  - {console.escape(step)}")
+        return
+    for step in result.done:
+        out.print(console.escape(step[:1].upper() + step[1:]) + ".")
+    rec = result.record
+    if rec is not None:
+        out.print(
+            f"Issue {loaded.id} is now {rec.state} (record: {ws.rel(loaded.folder / 'send.json')})."
+        )
+
+
+def _show(plan: SendPlan, tz: tzinfo) -> None:
+    from copro_news import console, sending
+
+    c = console.err()
+    e = console.escape
+    members = (
+        f"{plan.list.members:,} subscribers" if plan.list.members is not None else "local files"
+    )
+    c.print(f"[bold]Issue {e(plan.issue)}[/] through {e(plan.provider)}")
+    c.print(f"  Subject:  {e(plan.subject)}")
+    c.print(f"  From:     {e(plan.sender)}")
+    c.print(f"  To:       {e(plan.list.name)} ({e(plan.list.id)}), {members}")
+    when = sending.format_when(plan.when, tz) if plan.when else "now"
+    c.print(f"  When:     {e(when)}")
+    if plan.last_test is None:
+        c.print("  Test:     [yellow]no test was sent[/] (copro-news send --test ADDRESS)")
+    else:
+        at = sending.sendrecord.parse_time(plan.last_test.at)
+        stamp = sending.format_when(at, tz) if at else plan.last_test.at
+        c.print(f"  Test:     sent to {e(', '.join(plan.last_test.addresses))} on {e(stamp)}")
+        if plan.content_changed_since_test:
+            c.print(
+                "            [yellow]the issue changed since that test[/]; "
+                "the new content goes up first"
+            )
+    if plan.resuming:
+        c.print(
+            "  [yellow]An earlier send did not finish; it resumes from the provider's state.[/]"
+        )
+
+
+def _confirm(plan: SendPlan) -> None:
+    from copro_news import console
+    from copro_news.errors import RefusedError
+
+    if not sys.stdin.isatty():
+        raise RefusedError(
+            "Nothing was sent: there is no terminal to confirm on.",
+            "Add --yes to send from a script.",
+        )
+    from rich.prompt import Confirm
+
+    what = "Schedule" if plan.when else "Send"
+    if not Confirm.ask(
+        f"{what} issue {plan.issue} to {plan.list.name}?", console=console.err(), default=False
+    ):
+        raise RefusedError("Nothing was sent.")

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+
+import typer
+
+from copro_news.commands import common
+
+
+def command(
+    ctx: typer.Context,
+    issue: str | None = typer.Argument(None, help=common.ISSUE_HELP),
+    all_: bool = typer.Option(False, "--all", "-a", help="A table of every issue."),
+) -> None:
+    """Show where an issue stands: drafted, tested, scheduled or sent.
+
+    Reads the issue's send record (send.json) and asks the provider for the
+    campaign's current state. --all lists every issue from the records alone.
+
+    \b
+    Examples:
+      copro-news status
+      copro-news status 2026-11
+      copro-news status --all
+    """
+    from copro_news import console
+    from copro_news import status as status_lib
+
+    ws = common.workspace(ctx)
+    if all_:
+        if issue is not None:
+            from copro_news.errors import UsageError
+
+            raise UsageError("Give an issue or --all, not both.")
+        rows = status_lib.all_issues(ws)
+        console.out().print(status_lib.table(rows, ws.settings.tz))
+        return
+    folder = ws.resolve_issue(issue)
+    report = status_lib.issue_status(ws, folder, progress=_waiting)
+    if report.warning:
+        console.warn(report.warning)
+    for line in report.lines:
+        console.out().print(console.escape(line))
+
+
+def _waiting(text: str) -> AbstractContextManager[object]:
+    from copro_news.commands.send import waiting
+
+    return waiting(text)

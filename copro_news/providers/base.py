@@ -1,0 +1,116 @@
+"""The one interface every mailing-list provider implements.
+
+A provider knows nothing of send records or confirmation: it creates, fills, tests,
+sends, schedules and reads campaigns. The exactly-once logic lives in
+:mod:`copro_news.sending`, on top of this interface.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import datetime
+
+# Where a campaign stands, whatever the provider calls it.
+DRAFT = "draft"
+SCHEDULED = "scheduled"
+SENDING = "sending"
+SENT = "sent"
+CANCELED = "canceled"
+
+
+@dataclass(frozen=True)
+class MailingList:
+    id: str
+    name: str
+    members: int | None
+
+
+@dataclass(frozen=True)
+class Message:
+    """What goes out: the built issue, as every provider needs it."""
+
+    issue_id: str
+    subject: str
+    preheader: str
+    from_name: str
+    from_email: str
+    reply_to: str
+    html: str
+    text: str
+    eml: bytes
+
+
+@dataclass(frozen=True)
+class Campaign:
+    id: str
+    status: str  # DRAFT, SCHEDULED, SENDING, SENT or CANCELED
+    title: str = ""
+    list_id: str = ""
+    list_name: str = ""
+    recipients: int | None = None
+    created: datetime | None = None
+    send_time: datetime | None = None  # when it went, or when it is scheduled to go
+    emails_sent: int | None = None
+    archive_url: str = ""
+    provider_status: str = ""  # the provider's own word for the status
+
+    @property
+    def gone(self) -> bool:
+        """True once the campaign has left or is leaving: it must never be sent again."""
+        return self.status in (SENDING, SENT)
+
+
+class Provider(ABC):
+    """A mailing-list provider."""
+
+    name: str = ""
+    label: str = ""
+    #: Schedules must fall on a multiple of this many minutes past the hour (None: any minute).
+    schedule_step_minutes: int | None = None
+
+    @abstractmethod
+    def verify(self) -> str:
+        """Check that the credentials work; return a short description of the account."""
+
+    @abstractmethod
+    def lists(self) -> list[MailingList]:
+        """Every list (audience) of the account."""
+
+    def get_list(self, list_id: str) -> MailingList | None:
+        return next((lst for lst in self.lists() if lst.id == list_id), None)
+
+    @abstractmethod
+    def find_campaigns(self, list_id: str, marker: str, since: datetime) -> list[Campaign]:
+        """Campaigns for ``list_id`` created since ``since`` whose title contains ``marker``."""
+
+    @abstractmethod
+    def create_campaign(self, message: Message, list_id: str, title: str) -> Campaign:
+        """Create a draft campaign with its settings (not its content); never retried."""
+
+    @abstractmethod
+    def set_content(self, campaign_id: str, message: Message, *, settings: bool) -> None:
+        """Upload the content; also the subject and sender when ``settings`` is true."""
+
+    @abstractmethod
+    def get_campaign(self, campaign_id: str) -> Campaign | None:
+        """The campaign as the provider sees it now, or None if it no longer exists."""
+
+    @abstractmethod
+    def send_test(self, campaign_id: str, addresses: list[str]) -> None:
+        """Send the draft to ``addresses``."""
+
+    @abstractmethod
+    def send(self, campaign_id: str) -> None:
+        """Send the campaign to its list now."""
+
+    @abstractmethod
+    def schedule(self, campaign_id: str, when: datetime) -> None:
+        """Schedule the campaign; ``when`` is an aware datetime."""
+
+    @abstractmethod
+    def unschedule(self, campaign_id: str) -> None:
+        """Take a scheduled campaign back to draft."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections."""

@@ -1,0 +1,688 @@
+"""Test, schedule and send an issue exactly once, whatever fails on the way.
+
+:class:`Sender` drives a :class:`~copro_news.providers.base.Provider` through the steps
+of a send and keeps the issue's ``send.json`` one step ahead of every call that changes
+something at the provider:
+
+1. Find the campaign: the one in the record, else one whose title carries the record's
+   marker; refuse if another campaign for the same issue already went out.
+2. Create it only when none was found (``create_requested`` is written first; a lost
+   answer is resolved by looking for the marker again, never by a second create).
+3. Upload the content when it differs from what was uploaded last.
+4. Re-read the campaign; send or schedule only a draft (``send_requested`` is written
+   first). When the answer is lost, the provider's status tells what happened.
+
+A rerun after any failure starts again at step 1 and so resumes from the provider's
+real state.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from copro_news import sendrecord
+from copro_news.errors import ProviderError, RefusedError, UsageError
+from copro_news.providers.base import (
+    CANCELED,
+    DRAFT,
+    SCHEDULED,
+    SENT,
+    Campaign,
+    MailingList,
+    Message,
+    Provider,
+)
+from copro_news.providers.http import OutcomeUnknown
+from copro_news.sendrecord import SendRecord
+
+if TYPE_CHECKING:
+    from copro_news.checks.registry import Problem
+    from copro_news.content import Issue
+    from copro_news.render import Build
+    from copro_news.workspace import Workspace
+
+Progress = Callable[[str], AbstractContextManager[object]]
+
+#: After a send whose answer was lost, how often and how long apart to re-read the
+#: campaign before trusting that it is still a draft.
+RECHECKS = 3
+RECHECK_DELAY = 5.0
+SCHEDULE_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def no_progress(_text: str) -> AbstractContextManager[object]:
+    return nullcontext()
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def format_when(when: datetime, zone: tzinfo) -> str:
+    """'Tue 1 Dec 2026 09:00 GMT' in the workspace's time zone."""
+    local = when.astimezone(zone)
+    return f"{local:%a} {local.day} {local:%b %Y %H:%M} {local.tzname()}"
+
+
+def parse_schedule(text: str, zone: tzinfo, *, now: datetime, step_minutes: int | None) -> datetime:
+    """Read "YYYY-MM-DD HH:MM" in ``zone``; return it in UTC, or say plainly what is wrong."""
+    try:
+        naive = datetime.strptime(text.strip(), SCHEDULE_FORMAT)
+    except ValueError:
+        raise UsageError(
+            f"--schedule {text!r} is not a date and time.",
+            'Write it as "YYYY-MM-DD HH:MM" in the workspace time zone, e.g. "2026-12-01 09:00".',
+        ) from None
+    zname = str(zone)
+    first = naive.replace(tzinfo=zone, fold=0)
+    second = naive.replace(tzinfo=zone, fold=1)
+    back = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    if back != naive:
+        raise UsageError(
+            f"{text} does not exist in {zname}: the clocks go forward then.",
+            "Pick a time an hour later or earlier.",
+        )
+    if first.utcoffset() != second.utcoffset():
+        raise UsageError(
+            f"{text} happens twice in {zname}: the clocks go back then.",
+            "Pick a time outside the hour when the clocks change.",
+        )
+    when = first.astimezone(UTC)
+    if step_minutes and when.minute % step_minutes:
+        marks = ", ".join(f":{m:02d}" for m in range(0, 60, step_minutes))
+        raise UsageError(
+            f"The provider schedules only on the quarter hour; {text} is not one.",
+            f"Pick a time ending in {marks}.",
+        )
+    if when <= now:
+        raise UsageError(
+            f"{text} ({zname}) is in the past.",
+            f"It is now {format_when(now, zone)}; pick a later time, or leave out --schedule.",
+        )
+    return when
+
+
+@contextmanager
+def issue_lock(issue_dir: Path) -> Iterator[None]:
+    """Hold the issue folder for one send at a time; refuse if another command holds it.
+
+    The lock is on the folder itself (no lock file to clean up); the system drops it when
+    the process ends, however it ends.
+    """
+    import os
+
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on POSIX: no lock
+        yield
+        return
+    fd = os.open(issue_dir, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise RefusedError(
+                f"Another copro-news command is sending issue {Path(issue_dir).name} right now.",
+                "Wait for it to finish, then run 'copro-news status'.",
+            ) from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def lookback(issue_id: str, started_at: datetime) -> datetime:
+    """How far back to look for a campaign of this issue made by an earlier run."""
+    since = started_at - timedelta(days=1)
+    try:
+        year, month = (int(p) for p in issue_id.split("-")[:2])
+        issue_start = datetime(year, month, 1, tzinfo=UTC)
+    except ValueError:
+        return since - timedelta(days=90)
+    return min(since, issue_start - timedelta(days=92))
+
+
+@dataclass
+class SendPlan:
+    """What a send will do, for the confirmation prompt."""
+
+    issue: str
+    provider: str
+    subject: str
+    sender: str
+    list: MailingList
+    when: datetime | None  # None: now
+    campaign: Campaign | None  # None: to be created
+    last_test: sendrecord.TestSend | None
+    content_changed_since_test: bool
+    content_to_upload: bool
+    resuming: bool
+
+
+@dataclass
+class Outcome:
+    """What a step did (or, in a dry run, would have done)."""
+
+    done: list[str] = field(default_factory=list)
+    campaign: Campaign | None = None
+    record: SendRecord | None = None
+
+
+class Sender:
+    """One issue, one provider, one list."""
+
+    def __init__(
+        self,
+        provider: Provider,
+        issue_dir: Path,
+        message: Message | None,
+        list_id: str,
+        *,
+        zone: tzinfo = UTC,
+        clock: Callable[[], datetime] = utc_now,
+        progress: Progress = no_progress,
+        sleep: Callable[[float], None] = time.sleep,
+        dry_run: bool = False,
+    ) -> None:
+        self.provider = provider
+        self.issue_dir = Path(issue_dir)
+        self.message = message
+        self.list_id = list_id
+        self.zone = zone
+        self.clock = clock
+        self.progress = progress
+        self.sleep = sleep
+        self.dry_run = dry_run
+        self._created_now = False
+        self._located: Campaign | None = None
+        self.record = self._open_record()
+        self.hash = (
+            sendrecord.content_hash(
+                message.subject,
+                message.preheader,
+                message.from_name,
+                message.from_email,
+                message.reply_to,
+                message.html,
+                message.text,
+            )
+            if message is not None
+            else ""
+        )
+
+    @property
+    def msg(self) -> Message:
+        if self.message is None:
+            raise RuntimeError("this step needs the built issue")
+        return self.message
+
+    # -- the record ---------------------------------------------------------------------
+    def _open_record(self) -> SendRecord:
+        rec = sendrecord.load(self.issue_dir)
+        if rec is not None and (rec.provider, rec.list_id) == (self.provider.name, self.list_id):
+            return rec
+        if (
+            rec is not None
+            and rec.provider != "outbox"
+            and (
+                rec.state in (sendrecord.SENT, sendrecord.SCHEDULED)
+                or rec.phase.endswith("_requested")
+            )
+        ):
+            raise RefusedError(
+                f"Issue {rec.issue} is {rec.state} through {rec.provider} "
+                f"(list {rec.list_id}); this workspace now sends through "
+                f"{self.provider.name} (list {self.list_id}).",
+                "One issue goes out once. Put the provider settings back to see its status.",
+            )
+        return sendrecord.new_record(
+            self.message.issue_id if self.message else self.issue_dir.name,
+            self.provider.name,
+            self.list_id,
+            self.clock(),
+        )
+
+    def _save(self) -> None:
+        if not self.dry_run:
+            sendrecord.save(self.issue_dir, self.record, self.clock())
+
+    def _wait(self, text: str) -> AbstractContextManager[object]:
+        return self.progress(text)
+
+    # -- finding the campaign -------------------------------------------------------------
+    def _read(self, campaign_id: str) -> Campaign | None:
+        with self._wait(f"Reading the campaign from {self.provider.label}"):
+            return self.provider.get_campaign(campaign_id)
+
+    def _find(self) -> list[Campaign]:
+        rec = self.record
+        since = lookback(rec.issue, sendrecord.parse_time(rec.started_at) or self.clock())
+        with self._wait(f"Looking for this issue's campaign at {self.provider.label}"):
+            return self.provider.find_campaigns(self.list_id, f"[cn:{rec.issue}:", since)
+
+    def locate(self) -> Campaign | None:
+        """The issue's campaign at the provider, or None; refuses when another one went out."""
+        rec = self.record
+        if rec.campaign_id:
+            campaign = self._read(rec.campaign_id)
+            if campaign is not None:
+                return campaign
+            if rec.phase in (
+                sendrecord.SEND_REQUESTED,
+                sendrecord.SCHEDULE_REQUESTED,
+                sendrecord.SENT_PHASE,
+                sendrecord.SCHEDULED_PHASE,
+            ):
+                raise ProviderError(
+                    f"Campaign {rec.campaign_id} of issue {rec.issue} is {rec.state} by the send "
+                    f"record, but {self.provider.label} no longer has it.",
+                    "Look for it in the provider's web app before sending anything.",
+                )
+            # The draft was deleted at the provider: start again with a new one.
+            rec.campaign_id = None
+            rec.content_hash = None
+            rec.phase = sendrecord.NEW
+        found = self._find()
+        mine = [c for c in found if f"[{rec.marker}]" in c.title]
+        others = [c for c in found if c not in mine]
+        for other in others:
+            if other.gone or other.status == SCHEDULED:
+                raise RefusedError(
+                    f"Issue {rec.issue} already {self._went(other)} "
+                    f"(campaign {other.id}, '{other.title}').",
+                    "One issue goes out once. The send record of that campaign is missing; "
+                    "look at it in the provider's web app.",
+                )
+        if len(mine) > 1:
+            raise RefusedError(
+                f"{len(mine)} campaigns at {self.provider.label} carry this issue's marker "
+                f"{rec.marker}: {', '.join(c.id for c in mine)}.",
+                "Delete the extra drafts in the provider's web app, then run the command again.",
+            )
+        if mine:
+            rec.campaign_id = mine[0].id
+            rec.list_name = mine[0].list_name or rec.list_name
+            if rec.phase in (sendrecord.NEW, sendrecord.CREATE_REQUESTED):
+                rec.phase = sendrecord.CREATED
+                rec.content_hash = None
+            self._save()
+            return mine[0]
+        return None
+
+    def _went(self, campaign: Campaign) -> str:
+        where = f"to '{campaign.list_name or campaign.list_id}' through {self.provider.label}"
+        when = campaign.send_time
+        if campaign.status == SCHEDULED:
+            return f"is scheduled for {format_when(when, self.zone) if when else 'later'} {where}"
+        if when is not None:
+            return f"went out on {format_when(when, self.zone)} {where}"
+        return f"went out {where}"
+
+    def _settle(self, campaign: Campaign) -> None:
+        """Bring the record in line with a campaign that is no longer a draft."""
+        rec = self.record
+        if campaign.gone:
+            if rec.phase != sendrecord.SENT_PHASE:
+                rec.phase = sendrecord.SENT_PHASE
+                when = campaign.send_time or self.clock()
+                rec.sent_at = sendrecord.iso(when)
+                self._save()
+        elif campaign.status == SCHEDULED and rec.phase != sendrecord.SCHEDULED_PHASE:
+            rec.phase = sendrecord.SCHEDULED_PHASE
+            if campaign.send_time:
+                rec.scheduled_for = sendrecord.iso(campaign.send_time)
+            self._save()
+
+    def _refuse_unless_draft(self, campaign: Campaign | None) -> None:
+        rec = self.record
+        if rec.phase == sendrecord.SENT_PHASE and (campaign is None or campaign.status == DRAFT):
+            # The provider lost track (an outbox file deleted, say); the record has not.
+            when = sendrecord.parse_time(rec.sent_at)
+            raise RefusedError(
+                f"Issue {rec.issue} already went out"
+                + (f" on {format_when(when, self.zone)}" if when else "")
+                + f" to '{rec.list_name or rec.list_id}' through {self.provider.label}, "
+                "by its send record.",
+                "One issue goes out once.",
+            )
+        if campaign is None or campaign.status == DRAFT:
+            return
+        self._settle(campaign)
+        if campaign.status == CANCELED:
+            raise RefusedError(
+                f"Campaign {campaign.id} of issue {self.record.issue} was cancelled at "
+                f"{self.provider.label}; copro-news will not send it again."
+            )
+        hint = "One issue goes out once."
+        if campaign.status == SCHEDULED:
+            hint += " To change the time, run 'copro-news send --cancel' first."
+        raise RefusedError(f"Issue {self.record.issue} already {self._went(campaign)}.", hint)
+
+    # -- changing things at the provider -----------------------------------------------
+    def _ensure_campaign(self, out: Outcome) -> Campaign | None:
+        campaign, self._located = self._located, None
+        if campaign is None:
+            campaign = self.locate()
+        if campaign is not None:
+            return campaign
+        rec = self.record
+        if self.dry_run:
+            out.done.append(f"create a draft campaign '{rec.title}' for list {self.list_id}")
+            return None
+        previous = rec.phase
+        rec.phase = sendrecord.CREATE_REQUESTED
+        self._save()
+        try:
+            with self._wait(f"Creating the campaign at {self.provider.label}"):
+                campaign = self.provider.create_campaign(self.msg, self.list_id, rec.title)
+        except OutcomeUnknown:
+            found = [c for c in self._find() if f"[{rec.marker}]" in c.title]
+            if len(found) != 1:
+                raise
+            campaign = found[0]
+        except ProviderError:
+            rec.phase = previous
+            self._save()
+            raise
+        rec.campaign_id = campaign.id
+        rec.list_name = campaign.list_name or rec.list_name
+        rec.phase = sendrecord.CREATED
+        rec.content_hash = None
+        self._save()
+        self._created_now = True
+        out.done.append(f"created campaign {campaign.id}")
+        return campaign
+
+    def _upload(self, campaign: Campaign | None, out: Outcome) -> None:
+        rec = self.record
+        if campaign is not None and rec.content_hash == self.hash:
+            return
+        if campaign is not None and campaign.status != DRAFT:
+            self._refuse_unless_draft(campaign)
+        if self.dry_run or campaign is None:
+            out.done.append("upload the HTML and text of the issue")
+            return
+        rec.phase = sendrecord.CONTENT_REQUESTED
+        rec.content_hash = None
+        self._save()
+        with self._wait(f"Uploading the issue to {self.provider.label}"):
+            self.provider.set_content(campaign.id, self.msg, settings=not self._created_now)
+        rec.content_hash = self.hash
+        rec.phase = sendrecord.CONTENT_SET
+        self._save()
+        out.done.append("uploaded the HTML and text of the issue")
+
+    def send_test(self, addresses: list[str]) -> Outcome:
+        dry_run = self.dry_run
+        out = Outcome(record=self.record)
+        if self.record.phase in (sendrecord.SEND_REQUESTED, sendrecord.SCHEDULE_REQUESTED):
+            raise RefusedError(
+                f"An earlier send of issue {self.record.issue} did not finish.",
+                "Run 'copro-news send' to find out whether it went, and to finish it.",
+            )
+        campaign = self._ensure_campaign(out)
+        self._refuse_unless_draft(campaign)
+        self._upload(campaign, out)
+        who = ", ".join(addresses)
+        if dry_run or campaign is None:
+            out.done.append(f"send a test to {who}")
+            return out
+        rec = self.record
+        test = sendrecord.TestSend(
+            sendrecord.iso(self.clock()), list(addresses), self.hash, outcome="unknown"
+        )
+        rec.tests.append(test)
+        rec.phase = sendrecord.TEST_REQUESTED
+        self._save()
+        try:
+            with self._wait(f"Sending a test to {who}"):
+                self.provider.send_test(campaign.id, list(addresses))
+        except OutcomeUnknown as e:
+            rec.phase = sendrecord.CONTENT_SET
+            self._save()
+            raise ProviderError(
+                f"{e.message} The test to {who} may or may not have gone out.",
+                "Look in the inbox; run the command again to send another test.",
+            ) from None
+        except ProviderError:
+            rec.tests.remove(test)
+            rec.phase = sendrecord.CONTENT_SET
+            self._save()
+            raise
+        test.outcome = "sent"
+        rec.phase = sendrecord.TESTED_PHASE
+        self._save()
+        out.done.append(f"sent a test to {who}")
+        out.campaign = campaign
+        return out
+
+    def plan(self, when: datetime | None = None) -> SendPlan:
+        """Look, change nothing: what a send would do, or a refusal if it must not happen."""
+        rec = self.record
+        campaign = self.locate()
+        self._refuse_unless_draft(campaign)
+        self._located = campaign
+        with self._wait(f"Reading the list from {self.provider.label}"):
+            lst = self.provider.get_list(self.list_id)
+        if lst is None:
+            raise ProviderError(
+                f"{self.provider.label} has no list {self.list_id!r}.",
+                "Run 'copro-news lists' and set [provider] list in copro-news.toml.",
+            )
+        last = rec.last_test
+        m = self.msg
+        return SendPlan(
+            issue=rec.issue,
+            provider=self.provider.label,
+            subject=m.subject,
+            sender=f"{m.from_name} <{m.from_email}>",
+            list=lst,
+            when=when,
+            campaign=campaign,
+            last_test=last,
+            content_changed_since_test=last is not None and last.content_hash != self.hash,
+            content_to_upload=campaign is None or rec.content_hash != self.hash,
+            resuming=rec.phase in (sendrecord.SEND_REQUESTED, sendrecord.SCHEDULE_REQUESTED),
+        )
+
+    def send(self, when: datetime | None = None) -> Outcome:
+        """Send to the list now, or schedule for ``when`` (UTC)."""
+        dry_run = self.dry_run
+        rec = self.record
+        out = Outcome(record=rec)
+        campaign = self._ensure_campaign(out)
+        self._refuse_unless_draft(campaign)
+        self._upload(campaign, out)
+        target = f"list {self.list_id}"
+        if dry_run or campaign is None:
+            out.done.append(
+                f"schedule it for {format_when(when, self.zone)} to {target}"
+                if when
+                else f"send it now to {target}"
+            )
+            return out
+        campaign = self._gate(campaign)
+        if campaign.status != DRAFT:
+            self._refuse_unless_draft(campaign)
+        previous = (
+            rec.phase
+            if rec.phase not in (sendrecord.SEND_REQUESTED, sendrecord.SCHEDULE_REQUESTED)
+            else sendrecord.CONTENT_SET
+        )
+        if when is None:
+            rec.phase = sendrecord.SEND_REQUESTED
+            rec.scheduled_for = None
+        else:
+            rec.phase = sendrecord.SCHEDULE_REQUESTED
+            rec.scheduled_for = sendrecord.iso(when)
+        self._save()
+        try:
+            with self._wait(
+                f"Scheduling with {self.provider.label}"
+                if when
+                else f"Sending through {self.provider.label}"
+            ):
+                if when is None:
+                    self.provider.send(campaign.id)
+                else:
+                    self.provider.schedule(campaign.id, when)
+        except ProviderError as e:
+            after = self._read(campaign.id)
+            if after is None or after.status == DRAFT:
+                if not isinstance(e, OutcomeUnknown):
+                    rec.phase = previous
+                    rec.scheduled_for = None
+                    self._save()
+                raise
+            campaign = after
+        else:
+            campaign = dataclasses.replace(
+                campaign, status=SCHEDULED if when else SENT, send_time=when or self.clock()
+            )
+        self._settle(campaign)
+        out.campaign = campaign
+        out.done.append(
+            f"scheduled for {format_when(when, self.zone)}" if when else "sent to the list"
+        )
+        return out
+
+    def _gate(self, campaign: Campaign) -> Campaign:
+        """Re-read the campaign just before sending; after a lost answer, read it a few times."""
+        current = self._read(campaign.id)
+        if current is None:
+            raise ProviderError(f"Campaign {campaign.id} disappeared at {self.provider.label}.")
+        if self.record.phase in (sendrecord.SEND_REQUESTED, sendrecord.SCHEDULE_REQUESTED):
+            for _ in range(RECHECKS):
+                if current.status != DRAFT:
+                    break
+                with self._wait("Checking that the last send did not go out"):
+                    self.sleep(RECHECK_DELAY)
+                current = self._read(campaign.id) or current
+        if f"[{self.record.marker}]" not in current.title:
+            raise RefusedError(
+                f"Campaign {campaign.id} does not carry this issue's marker {self.record.marker}.",
+                "Look at it in the provider's web app; nothing was sent.",
+            )
+        return current
+
+    def cancel(self) -> Outcome:
+        """Take a scheduled send back."""
+        dry_run = self.dry_run
+        rec = self.record
+        out = Outcome(record=rec)
+        campaign = self.locate()
+        if campaign is None or campaign.status == DRAFT:
+            if rec.phase == sendrecord.SCHEDULED_PHASE:
+                rec.phase = sendrecord.TESTED_PHASE if rec.last_test else sendrecord.CONTENT_SET
+                rec.scheduled_for = None
+                self._save()
+            raise RefusedError(f"Issue {rec.issue} is not scheduled; there is nothing to cancel.")
+        if campaign.status != SCHEDULED:
+            self._refuse_unless_draft(campaign)
+        if dry_run:
+            out.done.append(f"unschedule campaign {campaign.id}")
+            return out
+        rec.phase = sendrecord.UNSCHEDULE_REQUESTED
+        self._save()
+        try:
+            with self._wait(f"Cancelling the schedule at {self.provider.label}"):
+                self.provider.unschedule(campaign.id)
+        except ProviderError:
+            after = self._read(campaign.id)
+            if after is None or after.status != DRAFT:
+                rec.phase = sendrecord.SCHEDULED_PHASE
+                self._save()
+                raise
+        rec.phase = sendrecord.TESTED_PHASE if rec.last_test else sendrecord.CONTENT_SET
+        rec.scheduled_for = None
+        self._save()
+        out.done.append("cancelled the scheduled send")
+        return out
+
+
+def read_status(
+    provider: Provider | None, issue_dir: Path
+) -> tuple[SendRecord | None, Campaign | None]:
+    """The send record and, when there is one, the provider's view of its campaign."""
+    rec = sendrecord.load(issue_dir)
+    if rec is None or provider is None or not rec.campaign_id:
+        return rec, None
+    if rec.provider != provider.name:
+        return rec, None
+    return rec, provider.get_campaign(rec.campaign_id)
+
+
+def iter_records(drafts: Path) -> Iterator[tuple[str, SendRecord | None]]:
+    """Every issue folder under ``drafts`` with its send record (None when it has none)."""
+    if not drafts.is_dir():
+        return
+    for folder in sorted(p for p in drafts.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        yield folder.name, sendrecord.load(folder)
+
+
+# -- the workspace side: build, check, and pick the provider -----------------------------------
+
+
+def list_id_for(ws: Workspace) -> str:
+    """The list to send to: ``[provider] list``, or the provider's only list."""
+    from copro_news.providers import default_list
+
+    p = ws.settings.provider
+    list_id = p.list.strip() or default_list(p.name)
+    if not list_id:
+        raise UsageError(
+            "No list to send to: [provider] list is empty in copro-news.toml.",
+            "Run 'copro-news lists' to see the lists' ids, then set [provider] list.",
+        )
+    return list_id
+
+
+def provider_for(ws: Workspace) -> Provider:
+    from copro_news.providers import make_provider
+
+    p = ws.settings.provider
+    return make_provider(p.name, root=ws.root, api_url=p.api_url)
+
+
+def checked_build(
+    ws: Workspace, issue: Issue, *, at: datetime | None, offline: bool
+) -> tuple[Build, list[Problem]]:
+    """Build the issue for the workspace's provider and run every check at the send time.
+
+    Raises ContentError (nothing is sent) when a check finds an error.
+    """
+    from copro_news.checks import check_issue
+    from copro_news.errors import ContentError
+    from copro_news.render import build_issue
+
+    if issue.errors:
+        raise ContentError(issue.problems, "The issue has errors; nothing was sent.")
+    build = build_issue(ws, issue, provider=ws.settings.provider.name)
+    problems = check_issue(ws, issue, build, at=at, offline=offline)
+    errors = sum(1 for p in problems if p.severity == "error")
+    if errors:
+        raise ContentError(
+            problems, f"The issue has {errors} error{'s' if errors != 1 else ''}; nothing was sent."
+        )
+    return build, problems
+
+
+def message_for(ws: Workspace, build: Build) -> Message:
+    sender = ws.settings.sender
+    return Message(
+        issue_id=build.issue_id,
+        subject=build.subject,
+        preheader=build.preheader,
+        from_name=sender.name or ws.settings.name,
+        from_email=sender.email,
+        reply_to=sender.reply_to or sender.email,
+        html=build.html,
+        text=build.text,
+        eml=build.eml,
+    )

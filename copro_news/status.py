@@ -1,0 +1,129 @@
+"""Where an issue stands: its send record, and the provider's view of its campaign."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from copro_news import sendrecord
+from copro_news.errors import CoproNewsError
+from copro_news.providers.base import DRAFT, SCHEDULED, SENDING, SENT, Campaign
+from copro_news.sending import Progress, format_when, no_progress
+from copro_news.sendrecord import SendRecord
+
+if TYPE_CHECKING:
+    from copro_news.workspace import Workspace
+
+
+@dataclass
+class IssueStatus:
+    issue: str
+    state: str
+    record: SendRecord | None
+    campaign: Campaign | None
+    lines: list[str] = field(default_factory=list)
+    warning: str | None = None
+
+
+def _when(text: str | None, zone: tzinfo) -> str:
+    when = sendrecord.parse_time(text)
+    return format_when(when, zone) if when else ""
+
+
+def issue_status(ws: Workspace, folder: Path, *, progress: Progress = no_progress) -> IssueStatus:
+    """The record of the issue in ``folder`` and, when it has a campaign, the provider's view."""
+    from copro_news.sending import provider_for
+
+    zone = ws.settings.tz
+    rec = sendrecord.load(folder)
+    issue = folder.name
+    if rec is None:
+        return IssueStatus(
+            issue,
+            sendrecord.DRAFTED,
+            None,
+            None,
+            [f"Issue {issue}: drafted; nothing was sent yet (no send record)."],
+        )
+    campaign = None
+    warning = None
+    if rec.campaign_id and rec.provider == ws.settings.provider.name:
+        try:
+            provider = provider_for(ws)
+            try:
+                with progress(f"Asking {provider.label}"):
+                    campaign = provider.get_campaign(rec.campaign_id)
+            finally:
+                provider.close()
+            if campaign is None:
+                warning = f"{provider.label} no longer has campaign {rec.campaign_id}."
+        except CoproNewsError as e:
+            warning = f"Could not ask the provider: {e.message} The record alone is shown."
+    state = rec.state
+    if campaign is not None:
+        state = {SENDING: "sending", SENT: "sent", SCHEDULED: "scheduled"}.get(
+            campaign.status, state if campaign.status == DRAFT else campaign.status
+        )
+    lines = [f"Issue {issue}: {state}"]
+    lines.append(
+        f"  Provider:  {rec.provider}, list {rec.list_name or rec.list_id} ({rec.list_id})"
+    )
+    if rec.campaign_id:
+        at = f", status at the provider: {campaign.provider_status}" if campaign else ""
+        lines.append(f"  Campaign:  {rec.campaign_id}{at}")
+    lines.append(f"  Marker:    {rec.marker}")
+    if campaign is not None and campaign.status == SCHEDULED and campaign.send_time:
+        lines.append(f"  Scheduled: {format_when(campaign.send_time, zone)}")
+    elif rec.scheduled_for and state == "scheduled":
+        lines.append(f"  Scheduled: {_when(rec.scheduled_for, zone)}")
+    if campaign is not None and campaign.gone:
+        when = format_when(campaign.send_time, zone) if campaign.send_time else ""
+        count = f", {campaign.emails_sent:,} emails" if campaign.emails_sent is not None else ""
+        lines.append(f"  Sent:      {when}{count}")
+    elif rec.sent_at:
+        lines.append(f"  Sent:      {_when(rec.sent_at, zone)}")
+    if campaign is not None and campaign.archive_url:
+        lines.append(f"  Archive:   {campaign.archive_url}")
+    for t in rec.tests:
+        outcome = "" if t.outcome == "sent" else " (not confirmed)"
+        lines.append(f"  Test:      {', '.join(t.addresses)} on {_when(t.at, zone)}{outcome}")
+    if rec.phase.endswith("_requested"):
+        lines.append(
+            "  An earlier command stopped before the provider answered; "
+            "run 'copro-news send' to finish it from the provider's state."
+        )
+    return IssueStatus(issue, state, rec, campaign, lines, warning)
+
+
+def all_issues(ws: Workspace) -> list[tuple[str, SendRecord | None]]:
+    """Every issue in drafts/ with its send record (None: never sent or tested)."""
+    return [(folder.name, sendrecord.load(folder)) for folder in ws.issues()]
+
+
+def table(rows: list[tuple[str, SendRecord | None]], zone: tzinfo) -> Any:
+    from rich.table import Table
+
+    from copro_news.console import escape
+
+    t = Table(box=None, pad_edge=False)
+    for name in ("issue", "state", "provider", "list", "when", "campaign"):
+        t.add_column(name)
+    for issue, rec in rows:
+        if rec is None:
+            t.add_row(escape(issue), "drafted", "", "", "", "")
+            continue
+        when = _when(
+            rec.sent_at or rec.scheduled_for or (rec.last_test.at if rec.last_test else None), zone
+        )
+        state = rec.state + (" (unfinished)" if rec.phase.endswith("_requested") else "")
+        t.add_row(
+            escape(issue),
+            escape(state),
+            escape(rec.provider),
+            escape(rec.list_name or rec.list_id),
+            escape(when),
+            escape(rec.campaign_id or ""),
+        )
+    return t

@@ -1,0 +1,693 @@
+"""A stand-in Mailchimp Marketing API v3 for tests: a real HTTP server on 127.0.0.1.
+
+It keeps lists and campaigns in memory, answers as the API does, and checks every
+request against the official Swagger files (``../shared/specs/mailchimp/*.yml``, read at
+test time). A request the real API would not accept gets a 400 and is recorded in
+``violations``; the test fixture fails the test when any were recorded.
+
+Faults are injected per call with :meth:`FakeMailchimp.fault`::
+
+    fake.fault("POST", "/campaigns/*/actions/send", kind="drop-after")
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import fnmatch
+import json
+import os
+import re
+import secrets
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import yaml
+from jsonschema import Draft4Validator, FormatChecker
+
+BASE_PATH = "/3.0"
+SPEC_FILES = ("campaigns.yml", "lists.yml", "pings.yml", "root.yml")
+
+
+def spec_dir() -> Path:
+    """The folder of the official Mailchimp Swagger files (env COPRO_NEWS_MAILCHIMP_SPECS)."""
+    env = os.environ.get("COPRO_NEWS_MAILCHIMP_SPECS")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[1].parent / "shared" / "specs" / "mailchimp"
+
+
+_SPEC: list[tuple[re.Pattern[str], str, int, dict[str, Any]]] | None = None
+_SPEC_LOCK = threading.Lock()
+
+
+def load_spec() -> list[tuple[re.Pattern[str], str, int, dict[str, Any]]]:
+    """(path regex, path template, number of path parameters, path item) for every spec path."""
+    global _SPEC
+    with _SPEC_LOCK:
+        if _SPEC is None:
+            folder = spec_dir()
+            if not (folder / "campaigns.yml").is_file():
+                raise RuntimeError(
+                    f"Mailchimp spec files not found in {folder}; "
+                    "set COPRO_NEWS_MAILCHIMP_SPECS to the folder holding campaigns.yml"
+                )
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            entries = []
+            for name in SPEC_FILES:
+                with open(folder / name, encoding="utf-8") as f:
+                    doc = yaml.load(f, Loader=loader)
+                for template, item in doc["paths"].items():
+                    nparams = template.count("{")
+                    rx = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"
+                    entries.append((re.compile(rx), template, nparams, item))
+            entries.sort(key=lambda e: e[2])  # literal paths win over templated ones
+            _SPEC = entries
+    return _SPEC
+
+
+def find_operation(method: str, path: str) -> tuple[str, dict[str, Any]] | None:
+    for rx, template, _n, item in load_spec():
+        if rx.match(path):
+            op = item.get(method.lower())
+            if isinstance(op, dict):
+                return template, op
+            return None
+    return None
+
+
+def strict_problems(value: Any, schema: dict[str, Any], where: str = "body") -> list[str]:
+    """What Draft4 lets through but the API would not take: unknown keys and readOnly fields."""
+    out: list[str] = []
+    if isinstance(value, dict) and isinstance(schema.get("properties"), dict):
+        props = schema["properties"]
+        for key, sub in value.items():
+            if key not in props:
+                out.append(f"{where}.{key}: not a field of this request")
+                continue
+            if props[key].get("readOnly"):
+                out.append(f"{where}.{key}: read-only field")
+            out.extend(strict_problems(sub, props[key], f"{where}.{key}"))
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for i, item in enumerate(value):
+            out.extend(strict_problems(item, schema["items"], f"{where}[{i}]"))
+    return out
+
+
+def _valid_datetime(text: str) -> bool:
+    try:
+        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return dt.tzinfo is not None
+
+
+_FORMATS = FormatChecker()
+
+
+@_FORMATS.checks("date-time")
+def _date_time_format(value: object) -> bool:
+    return not isinstance(value, str) or ("T" in value and _valid_datetime(value))
+
+
+def query_problems(op: dict[str, Any], query: list[tuple[str, str]]) -> list[str]:
+    params = {p["name"]: p for p in op.get("parameters", []) if p.get("in") == "query"}
+    out = []
+    seen: set[str] = set()
+    for name, value in query:
+        p = params.get(name)
+        if p is None:
+            out.append(f"query parameter {name!r} is not known")
+            continue
+        if name in seen:
+            out.append(f"query parameter {name!r} given twice")
+        seen.add(name)
+        kind = p.get("type")
+        if kind == "integer":
+            if not re.fullmatch(r"\d+", value):
+                out.append(f"query parameter {name!r} must be an integer, got {value!r}")
+            elif "maximum" in p and int(value) > p["maximum"]:
+                out.append(f"query parameter {name!r} is over its maximum {p['maximum']}")
+        elif kind == "boolean" and value not in ("true", "false"):
+            out.append(f"query parameter {name!r} must be true or false")
+        if "enum" in p and value not in p["enum"]:
+            out.append(f"query parameter {name!r} must be one of {p['enum']}, got {value!r}")
+        if p.get("format") == "date-time" and not _date_time_format(value):
+            out.append(f"query parameter {name!r} is not an ISO 8601 date-time: {value!r}")
+    return out
+
+
+def body_problems(op: dict[str, Any], raw: bytes, content_type: str) -> tuple[list[str], Any]:
+    body_param = next((p for p in op.get("parameters", []) if p.get("in") == "body"), None)
+    if body_param is None:
+        if raw.strip():
+            return ["this operation takes no request body"], None
+        return [], None
+    if not raw.strip():
+        if body_param.get("required"):
+            return ["a JSON request body is required"], None
+        return [], None
+    if "application/json" not in content_type:
+        return [f"request body must be application/json, got {content_type!r}"], None
+    try:
+        value = json.loads(raw)
+    except ValueError as e:
+        return [f"request body is not JSON: {e}"], None
+    schema = body_param["schema"]
+    validator = Draft4Validator(schema, format_checker=_FORMATS)
+    out = [
+        f"body{''.join(f'[{p!r}]' for p in err.absolute_path)}: {err.message}"
+        for err in validator.iter_errors(value)
+    ]
+    out.extend(strict_problems(value, schema))
+    return out, value
+
+
+def select_fields(doc: Any, fields: list[str] | None, exclude: list[str] | None) -> Any:
+    """Apply Mailchimp's ``fields`` / ``exclude_fields`` dot-notation filters."""
+    if fields:
+        return _keep(doc, [f.split(".") for f in fields])
+    if exclude:
+        return _drop(doc, [f.split(".") for f in exclude])
+    return doc
+
+
+def _keep(doc: Any, paths: list[list[str]]) -> Any:
+    if isinstance(doc, list):
+        return [_keep(d, paths) for d in doc]
+    if not isinstance(doc, dict):
+        return doc
+    out: dict[str, Any] = {}
+    for key, value in doc.items():
+        subs = [p[1:] for p in paths if p and p[0] == key]
+        if not subs:
+            continue
+        out[key] = value if any(not s for s in subs) else _keep(value, [s for s in subs if s])
+    return out
+
+
+def _drop(doc: Any, paths: list[list[str]]) -> Any:
+    if isinstance(doc, list):
+        return [_drop(d, paths) for d in doc]
+    if not isinstance(doc, dict):
+        return doc
+    out: dict[str, Any] = {}
+    for key, value in doc.items():
+        subs = [p[1:] for p in paths if p and p[0] == key]
+        if any(not s for s in subs):
+            continue
+        out[key] = _drop(value, subs) if subs else value
+    return out
+
+
+def iso(dt: datetime) -> str:
+    return dt.astimezone(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class Fault:
+    """One injected failure: which calls it hits and what happens to them.
+
+    kind: ``error`` (answer ``status`` with a problem body, work not done),
+    ``retry-after`` (429 with a Retry-After header), ``drop-before`` (close the
+    connection without doing the work), ``drop-after`` (do the work, then close
+    the connection without answering), ``slow`` (do the work, then wait ``delay``
+    seconds before answering).
+    """
+
+    method: str
+    pattern: str
+    kind: str
+    nth: int = 1
+    times: int = 1
+    status: int = 500
+    retry_after: str = "1"
+    delay: float = 0.0
+    title: str = "Internal Server Error"
+    detail: str = "An unexpected internal error has occurred."
+    seen: int = 0
+    fired: int = 0
+
+    def hits(self, method: str, path: str) -> bool:
+        if method != self.method or not fnmatch.fnmatchcase(path, self.pattern):
+            return False
+        self.seen += 1
+        if self.seen >= self.nth and self.fired < self.times:
+            self.fired += 1
+            return True
+        return False
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    query: list[tuple[str, str]]
+    body: Any
+    status: int | None = None
+
+
+@dataclass
+class FakeCampaign:
+    doc: dict[str, Any]
+    html: str | None = None
+    plain_text: str | None = None
+    tests: list[list[str]] = field(default_factory=list)
+    sends: int = 0
+
+
+class FakeMailchimp:
+    """The server and its in-memory account."""
+
+    def __init__(self, key: str = "0123456789abcdef0123456789abcdef-us6") -> None:
+        self.key = key
+        self.lists: dict[str, dict[str, Any]] = {}
+        self.campaigns: dict[str, FakeCampaign] = {}
+        self.calls: list[Call] = []
+        self.violations: list[str] = []
+        self.faults: list[Fault] = []
+        self.send_status = "sent"  # what a campaign becomes after actions/send
+        self.unschedule_status = "paused"
+        self.clock = lambda: datetime.now(UTC)
+        self.lock = threading.RLock()
+        self._web_id = 100000
+        load_spec()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+
+    # -- life cycle ---------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}{BASE_PATH}"
+
+    def start(self) -> FakeMailchimp:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def __enter__(self) -> FakeMailchimp:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- set-up helpers -----------------------------------------------------------
+    def add_list(self, list_id: str, name: str, members: int) -> dict[str, Any]:
+        with self.lock:
+            doc = {
+                "id": list_id,
+                "web_id": len(self.lists) + 1,
+                "name": name,
+                "date_created": iso(self.clock()),
+                "stats": {"member_count": members},
+                "campaign_defaults": {
+                    "from_name": name,
+                    "from_email": "news@example.org",
+                    "subject": "",
+                    "language": "en",
+                },
+            }
+            self.lists[list_id] = doc
+            return doc
+
+    def fault(self, method: str, pattern: str, kind: str = "error", **kw: Any) -> Fault:
+        f = Fault(method.upper(), pattern, kind, **kw)
+        with self.lock:
+            self.faults.append(f)
+        return f
+
+    # -- what tests look at -------------------------------------------------------
+    def count(self, method: str, pattern: str = "*") -> int:
+        with self.lock:
+            return sum(
+                1 for c in self.calls if c.method == method and fnmatch.fnmatchcase(c.path, pattern)
+            )
+
+    @property
+    def total_sends(self) -> int:
+        return sum(c.sends for c in self.campaigns.values())
+
+    def only_campaign(self) -> FakeCampaign:
+        assert len(self.campaigns) == 1, f"expected one campaign, found {len(self.campaigns)}"
+        return next(iter(self.campaigns.values()))
+
+    # -- request handling -----------------------------------------------------------
+    def handle(
+        self, method: str, path: str, query: list[tuple[str, str]], body: Any
+    ) -> tuple[int, Any]:
+        body = body if body is not None else {}
+        q = dict(query)
+        fields = q["fields"].split(",") if "fields" in q else None
+        exclude = q["exclude_fields"].split(",") if "exclude_fields" in q else None
+        parts = path.strip("/").split("/")
+        if path == "/ping" and method == "GET":
+            return 200, {"health_status": "Everything's Chimpy!"}
+        if path == "/" and method == "GET":
+            return 200, select_fields(
+                {
+                    "account_id": "fake0001",
+                    "account_name": "Fake account",
+                    "email": "owner@example.org",
+                    "account_timezone": "Europe/London",
+                    "pricing_plan_type": "monthly",
+                },
+                fields,
+                exclude,
+            )
+        if path == "/lists" and method == "GET":
+            items = list(self.lists.values())
+            page = _page(items, q)
+            return 200, select_fields({"lists": page, "total_items": len(items)}, fields, exclude)
+        if path == "/campaigns" and method == "GET":
+            return 200, select_fields(self._list_campaigns(q), fields, exclude)
+        if path == "/campaigns" and method == "POST":
+            return self._create(body)
+        if parts[0] == "campaigns" and len(parts) >= 2:
+            camp = self.campaigns.get(parts[1])
+            if camp is None:
+                return problem(
+                    404, "Resource Not Found", "The requested resource could not be found."
+                )
+            rest = "/".join(parts[2:])
+            if rest == "" and method == "GET":
+                return 200, select_fields(self._campaign_doc(camp), fields, exclude)
+            if rest == "" and method == "DELETE":
+                if camp.doc["status"] not in ("save", "paused"):
+                    return problem(400, "Bad Request", "This campaign cannot be deleted.")
+                del self.campaigns[parts[1]]
+                return 204, None
+            if rest == "" and method == "PATCH":
+                if camp.doc["status"] not in ("save", "paused"):
+                    return problem(400, "Bad Request", "This campaign cannot be updated.")
+                _merge(camp.doc, body)
+                return 200, self._campaign_doc(camp)
+            if rest == "content" and method == "PUT":
+                if camp.doc["status"] not in ("save", "paused"):
+                    return problem(
+                        400, "Bad Request", "Content cannot be changed after a campaign is sent."
+                    )
+                camp.html = body.get("html", camp.html)
+                camp.plain_text = body.get("plain_text", camp.plain_text)
+                return 200, {
+                    "html": camp.html or "",
+                    "plain_text": camp.plain_text or "",
+                    "archive_html": camp.html or "",
+                }
+            if rest == "content" and method == "GET":
+                return 200, {"html": camp.html or "", "plain_text": camp.plain_text or ""}
+            if rest == "actions/test" and method == "POST":
+                if not camp.html:
+                    return problem(400, "Bad Request", "Your Campaign is not ready to send.")
+                if len(body["test_emails"]) > 20:
+                    return problem(400, "Bad Request", "Too many test emails.")
+                camp.tests.append(list(body["test_emails"]))
+                return 204, None
+            if rest == "actions/send" and method == "POST":
+                if camp.doc["status"] not in ("save", "paused") or not self._ready(camp):
+                    return problem(400, "Bad Request", "Your Campaign is not ready to send.")
+                camp.sends += 1
+                camp.doc["status"] = self.send_status
+                camp.doc["send_time"] = iso(self.clock())
+                camp.doc["emails_sent"] = camp.doc["recipients"]["recipient_count"]
+                return 204, None
+            if rest == "actions/schedule" and method == "POST":
+                return self._schedule(camp, body)
+            if rest == "actions/unschedule" and method == "POST":
+                if camp.doc["status"] != "schedule":
+                    return problem(400, "Bad Request", "This campaign is not scheduled.")
+                camp.doc["status"] = self.unschedule_status
+                camp.doc["send_time"] = ""
+                return 204, None
+        return problem(404, "Resource Not Found", "The requested resource could not be found.")
+
+    def _ready(self, camp: FakeCampaign) -> bool:
+        s = camp.doc["settings"]
+        return bool(
+            camp.html and s.get("subject_line") and s.get("from_name") and s.get("reply_to")
+        )
+
+    def _create(self, body: dict[str, Any]) -> tuple[int, Any]:
+        recipients = body.get("recipients") or {}
+        lst = self.lists.get(recipients.get("list_id", ""))
+        if recipients and lst is None:
+            return problem(
+                400, "Invalid Resource", "The resource submitted could not be validated."
+            )
+        cid = secrets.token_hex(5)
+        self._web_id += 1
+        settings = {
+            "subject_line": "",
+            "preview_text": "",
+            "title": "",
+            "from_name": "",
+            "reply_to": "",
+            "use_conversation": False,
+            "to_name": "",
+            "folder_id": "",
+            "authenticate": True,
+            "auto_footer": False,
+            "inline_css": False,
+            "auto_tweet": False,
+            "fb_comments": True,
+            "timewarp": False,
+            "template_id": 0,
+            "drag_and_drop": False,
+        }
+        settings.update(body.get("settings") or {})
+        doc = {
+            "id": cid,
+            "web_id": self._web_id,
+            "type": body["type"],
+            "create_time": iso(self.clock()),
+            "archive_url": f"http://eepurl.com/{cid[:6]}",
+            "long_archive_url": f"https://us6.campaign-archive.com/?u=fake&id={cid}",
+            "status": "save",
+            "emails_sent": 0,
+            "send_time": "",
+            "content_type": "template",
+            "recipients": {
+                "list_id": lst["id"] if lst else "",
+                "list_is_active": True,
+                "list_name": lst["name"] if lst else "",
+                "segment_text": "",
+                "recipient_count": lst["stats"]["member_count"] if lst else 0,
+            },
+            "settings": settings,
+            "tracking": {"opens": True, "html_clicks": True, "text_clicks": False},
+        }
+        camp = FakeCampaign(doc)
+        self.campaigns[cid] = camp
+        return 200, self._campaign_doc(camp)
+
+    def _campaign_doc(self, camp: FakeCampaign) -> dict[str, Any]:
+        return json.loads(json.dumps(camp.doc))
+
+    def _schedule(self, camp: FakeCampaign, body: dict[str, Any]) -> tuple[int, Any]:
+        if camp.doc["status"] not in ("save", "paused") or not self._ready(camp):
+            return problem(400, "Bad Request", "This campaign cannot be scheduled: not ready.")
+        when = datetime.fromisoformat(body["schedule_time"].replace("Z", "+00:00"))
+        if when.tzinfo is None:
+            return problem(400, "Bad Request", "This campaign cannot be scheduled: no time zone.")
+        if when.minute % 15 or when.second or when.microsecond:
+            return problem(
+                400,
+                "Bad Request",
+                "This campaign cannot be scheduled: campaigns may only be scheduled "
+                "to send on the quarter-hour (:00, :15, :30, :45).",
+            )
+        if when <= self.clock():
+            return problem(
+                400, "Bad Request", "This campaign cannot be scheduled: the time is in the past."
+            )
+        camp.doc["status"] = "schedule"
+        camp.doc["send_time"] = iso(when)
+        return 204, None
+
+    def _list_campaigns(self, q: dict[str, str]) -> dict[str, Any]:
+        items = [self._campaign_doc(c) for c in self.campaigns.values()]
+        if "list_id" in q:
+            items = [c for c in items if c["recipients"]["list_id"] == q["list_id"]]
+        if "status" in q:
+            items = [c for c in items if c["status"] == q["status"]]
+        if "type" in q:
+            items = [c for c in items if c["type"] == q["type"]]
+
+        def when(text: str) -> datetime:
+            return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+        if "since_create_time" in q:
+            items = [c for c in items if when(c["create_time"]) >= when(q["since_create_time"])]
+        if "before_create_time" in q:
+            items = [c for c in items if when(c["create_time"]) < when(q["before_create_time"])]
+        sort = q.get("sort_field")
+        if sort:
+            items.sort(key=lambda c: c.get(sort) or "", reverse=q.get("sort_dir") == "DESC")
+        return {"campaigns": _page(items, q), "total_items": len(items)}
+
+
+def _page(items: list[Any], q: dict[str, str]) -> list[Any]:
+    count = int(q.get("count", 10))
+    offset = int(q.get("offset", 0))
+    return items[offset : offset + count]
+
+
+def _merge(doc: dict[str, Any], patch: dict[str, Any]) -> None:
+    for k, v in patch.items():
+        if isinstance(v, dict) and isinstance(doc.get(k), dict):
+            _merge(doc[k], v)
+        else:
+            doc[k] = v
+
+
+def problem(status: int, title: str, detail: str) -> tuple[int, dict[str, Any]]:
+    return status, {
+        "type": "https://mailchimp.com/developer/marketing/docs/errors/",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": secrets.token_hex(8),
+    }
+
+
+def _handler_for(fake: FakeMailchimp) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()
+            # Headers and body go in separate writes: without this, delayed ACKs cost 40 ms a call.
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def _answer(self, status: int, doc: Any, headers: dict[str, str] | None = None) -> None:
+            payload = b"" if doc is None else json.dumps(doc).encode()
+            self.send_response(status)
+            ctype = "application/problem+json" if status >= 400 else "application/json"
+            if doc is not None:
+                self.send_header("Content-Type", ctype)
+            for k, v in (headers or {}).items():
+                self.send_header(k, v)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def _drop(self) -> None:
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(2)
+
+        def _serve(self) -> None:
+            method = self.command
+            split = urlsplit(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            if not split.path.startswith(BASE_PATH):
+                self._answer(*problem(404, "Resource Not Found", "Unknown base path."))
+                return
+            path = split.path[len(BASE_PATH) :] or "/"
+            query = parse_qsl(split.query, keep_blank_values=True)
+            call = Call(method, path, query, None)
+            with fake.lock:
+                fake.calls.append(call)
+
+            if not self._authorised():
+                call.status = 401
+                self._answer(
+                    *problem(
+                        401,
+                        "API Key Invalid",
+                        "Your API key may be invalid, or you've attempted to access "
+                        "the wrong datacenter.",
+                    )
+                )
+                return
+
+            found = find_operation(method, path)
+            if found is None:
+                problems = [f"{method} {path}: no such operation in the spec"]
+                body = None
+            else:
+                _template, op = found
+                problems = query_problems(op, query)
+                bproblems, body = body_problems(op, raw, self.headers.get("Content-Type", ""))
+                problems += bproblems
+            call.body = body
+            if problems:
+                with fake.lock:
+                    fake.violations.extend(f"{method} {path}: {p}" for p in problems)
+                call.status = 400
+                self._answer(*problem(400, "Invalid Resource", "; ".join(problems)))
+                return
+
+            with fake.lock:
+                hits = [f for f in fake.faults if f.hits(method, path)]  # each counts every call
+                fault = hits[0] if hits else None
+            if fault is not None and fault.kind == "error":
+                call.status = fault.status
+                self._answer(*problem(fault.status, fault.title, fault.detail))
+                return
+            if fault is not None and fault.kind == "retry-after":
+                call.status = 429
+                self._answer(
+                    *problem(429, "Too Many Requests", "You have exceeded the limit."),
+                    headers={"Retry-After": fault.retry_after},
+                )
+                return
+            if fault is not None and fault.kind == "drop-before":
+                call.status = -1
+                self._drop()
+                return
+
+            with fake.lock:
+                status, doc = fake.handle(method, path, query, body)
+            call.status = status
+            if fault is not None and fault.kind == "drop-after":
+                call.status = -1
+                self._drop()
+                return
+            if fault is not None and fault.kind == "slow":
+                time.sleep(fault.delay)
+            with contextlib.suppress(OSError):
+                self._answer(status, doc)
+
+        def _authorised(self) -> bool:
+            header = self.headers.get("Authorization", "")
+            if not header.startswith("Basic "):
+                return False
+            try:
+                user_pass = base64.b64decode(header[6:]).decode()
+            except ValueError:
+                return False
+            _user, _, password = user_pass.partition(":")
+            return secrets.compare_digest(password, fake.key)
+
+        def do_GET(self) -> None:
+            self._serve()
+
+        def do_POST(self) -> None:
+            self._serve()
+
+        def do_PUT(self) -> None:
+            self._serve()
+
+        def do_PATCH(self) -> None:
+            self._serve()
+
+        def do_DELETE(self) -> None:
+            self._serve()
+
+    return Handler

@@ -1,0 +1,334 @@
+"""send, status, lists, login and logout through the real command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from copro_news import sending, sendrecord
+from copro_news.providers import http
+from tests.conftest import CANARY_KEY
+from tests.send_helpers import LIST_ID, mailchimp_workspace, make_workspace
+
+
+@pytest.fixture(autouse=True)
+def fast(monkeypatch):
+    monkeypatch.setattr(http, "BACKOFF", 0.0)
+    monkeypatch.setattr(sending, "RECHECK_DELAY", 0.0)
+
+
+@pytest.fixture
+def outbox_ws(tmp_path: Path) -> Path:
+    return make_workspace(tmp_path / "ws")
+
+
+@pytest.fixture
+def mc_ws(tmp_path: Path, mailchimp, monkeypatch) -> Path:
+    monkeypatch.setenv("MAILCHIMP_API_KEY", CANARY_KEY)
+    return mailchimp_workspace(tmp_path / "ws", mailchimp.url)
+
+
+def record(ws: Path) -> sendrecord.SendRecord:
+    rec = sendrecord.load(ws / "drafts" / "2026-12")
+    assert rec is not None
+    return rec
+
+
+# -- outbox ------------------------------------------------------------------------------
+
+
+def test_outbox_test_then_send_then_refused(cli, outbox_ws):
+    r = cli("send", "--test", "me@example.org", cwd=outbox_ws)
+    assert r.exit_code == 0, r.output
+    assert "Sent a test to me@example.org." in r.stdout
+    tests = sorted((outbox_ws / "outbox").glob("2026-12-test-*.eml"))
+    assert len(tests) == 1
+    eml = tests[0].read_bytes()
+    assert b"To: me@example.org" in eml and b"Subject: Team update: December 2026" in eml
+
+    r = cli("send", "--yes", cwd=outbox_ws)
+    assert r.exit_code == 0, r.output
+    assert "Sent to the list." in r.stdout
+    assert "Subject:  Team update: December 2026" in r.stderr
+    assert "Test:     sent to me@example.org" in r.stderr
+    assert len(list((outbox_ws / "outbox").glob("2026-12-list-*.eml"))) == 1
+    assert record(outbox_ws).state == "sent"
+
+    r = cli("send", "--yes", cwd=outbox_ws)
+    assert r.exit_code == 1
+    assert "Error: Issue 2026-12 already went out on " in r.stderr
+    assert "to 'outbox folder' through Outbox." in r.stderr
+    assert len(list((outbox_ws / "outbox").glob("2026-12-list-*.eml"))) == 1
+
+    r = cli("status", cwd=outbox_ws)
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("Issue 2026-12: sent\n")
+    assert "Test:      me@example.org on " in r.stdout
+
+
+def test_no_terminal_and_no_yes_refuses_and_sends_nothing(cli, outbox_ws):
+    r = cli("send", cwd=outbox_ws)
+    assert r.exit_code == 1
+    assert "Error: Nothing was sent: there is no terminal to confirm on." in r.stderr
+    assert "Hint: Add --yes to send from a script." in r.stderr
+    assert not (outbox_ws / "outbox").exists() or not list((outbox_ws / "outbox").glob("*.eml"))
+    assert sendrecord.load(outbox_ws / "drafts" / "2026-12") is None
+
+
+def test_dry_run_says_what_it_would_do(cli, outbox_ws):
+    r = cli("send", "--dry-run", cwd=outbox_ws)
+    assert r.exit_code == 0, r.output
+    assert "Dry run: nothing was changed at the provider. It would:" in r.stdout
+    assert "  - send it now to list outbox" in r.stdout
+    assert not (outbox_ws / "outbox").exists()
+    assert sendrecord.load(outbox_ws / "drafts" / "2026-12") is None
+
+
+def test_checks_run_first_and_errors_stop_the_send(cli, outbox_ws):
+    issue = outbox_ws / "drafts" / "2026-12" / "issue.md"
+    issue.write_text(issue.read_text().replace("date: 2026-12-01", "date: someday"))
+    r = cli("send", "--yes", cwd=outbox_ws)
+    assert r.exit_code == 1
+    assert "field-invalid" in r.stderr
+    assert "nothing was sent" in r.stderr
+    assert not (outbox_ws / "outbox").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--test", "not-an-address"], "--test 'not-an-address' is not an email address."),
+        (["--test", "a@example.org", "--cancel"], "Use one of --test, --schedule and --cancel"),
+        (["--schedule", "next tuesday"], "--schedule 'next tuesday' is not a date and time."),
+        (["--schedule", "2020-01-01 09:00", "--yes"], "is in the past"),
+        (["nosuchissue"], "There is no issue 'nosuchissue' in drafts/."),
+    ],
+)
+def test_usage_errors(cli, outbox_ws, args, message):
+    r = cli("send", *args, cwd=outbox_ws)
+    assert r.exit_code == 2, r.output
+    assert message in r.stderr
+    assert "Traceback" not in r.output
+
+
+def test_outbox_schedule_and_cancel(cli, outbox_ws):
+    r = cli("send", "--schedule", "2099-01-05 09:07", "--yes", cwd=outbox_ws)
+    assert r.exit_code == 0, r.output
+    assert "Scheduled for Mon 5 Jan 2099 09:07 GMT." in r.stdout
+    assert [p.name for p in (outbox_ws / "outbox").glob("*.eml")] == [
+        "2026-12-scheduled-20990105T090700Z.eml"
+    ]
+    r = cli("send", "--yes", cwd=outbox_ws)
+    assert r.exit_code == 1
+    assert "is scheduled for Mon 5 Jan 2099 09:07 GMT" in r.stderr
+    assert "Hint: One issue goes out once. To change the time, run 'copro-news send --cancel'" in (
+        r.stderr
+    )
+    r = cli("send", "--cancel", cwd=outbox_ws)
+    assert r.exit_code == 0, r.output
+    assert "Cancelled the scheduled send." in r.stdout
+    assert list((outbox_ws / "outbox").glob("*.eml")) == []
+    assert record(outbox_ws).state == "drafted"
+
+
+def test_status_all_and_no_record(cli, outbox_ws):
+    r = cli("status", cwd=outbox_ws)
+    assert r.exit_code == 0
+    assert r.stdout == "Issue 2026-12: drafted; nothing was sent yet (no send record).\n"
+    cli("send", "--test", "me@example.org", cwd=outbox_ws)
+    r = cli("status", "--all", cwd=outbox_ws)
+    assert r.exit_code == 0, r.output
+    assert "2026-12" in r.stdout and "tested" in r.stdout and "outbox" in r.stdout
+
+
+def test_lists_outbox_json(cli, outbox_ws):
+    r = cli("lists", "--json", cwd=outbox_ws)
+    assert r.exit_code == 0
+    assert json.loads(r.stdout) == {
+        "provider": "outbox",
+        "lists": [{"id": "outbox", "name": "outbox folder", "members": None}],
+    }
+
+
+# -- Mailchimp -------------------------------------------------------------------------------
+
+
+def test_mailchimp_whole_flow(cli, mc_ws, mailchimp):
+    r = cli("lists", cwd=mc_ws)
+    assert r.exit_code == 0, r.output
+    assert LIST_ID in r.stdout and "Team update (in use)" in r.stdout and "312" in r.stdout
+
+    r = cli("send", "--test", "me@example.org", cwd=mc_ws)
+    assert r.exit_code == 0, r.output
+    camp = mailchimp.only_campaign()
+    assert camp.tests == [["me@example.org"]]
+    assert "*|UNSUB|*" in camp.html
+
+    r = cli("send", "--yes", cwd=mc_ws)
+    assert r.exit_code == 0, r.output
+    assert "To:       Team update (a1b2c3d4e5), 312 subscribers" in r.stderr
+    assert camp.sends == 1 and camp.doc["status"] == "sent"
+
+    r = cli("send", "--yes", cwd=mc_ws)
+    assert r.exit_code == 1
+    assert "to 'Team update' through Mailchimp" in r.stderr
+    assert camp.sends == 1
+
+    r = cli("status", cwd=mc_ws)
+    assert r.exit_code == 0, r.output
+    assert "Issue 2026-12: sent" in r.stdout
+    assert "312 emails" in r.stdout
+    assert camp.doc["archive_url"] in r.stdout
+
+
+def test_mailchimp_schedule_across_the_clock_change(cli, mc_ws, mailchimp):
+    r = cli("send", "--schedule", "2099-03-29 09:00", "--yes", cwd=mc_ws)  # after BST starts
+    assert r.exit_code == 0, r.output
+    camp = mailchimp.only_campaign()
+    assert camp.doc["send_time"] == "2099-03-29T08:00:00+00:00"
+    r = cli("status", cwd=mc_ws)
+    assert "Scheduled: Sun 29 Mar 2099 09:00 BST" in r.stdout
+    assert cli("send", "--cancel", cwd=mc_ws).exit_code == 0
+    r = cli("send", "--schedule", "2099-03-28 09:00", "--yes", cwd=mc_ws)  # still GMT
+    assert r.exit_code == 0, r.output
+    assert camp.doc["send_time"] == "2099-03-28T09:00:00+00:00"
+    assert len(mailchimp.campaigns) == 1 and camp.sends == 0
+
+    r = cli("send", "--schedule", "2099-03-28 09:20", "--yes", cwd=mc_ws)
+    assert r.exit_code == 2
+    assert "Hint: Pick a time ending in :00, :15, :30, :45." in r.stderr
+
+
+def test_mailchimp_errors_are_one_plain_sentence(cli, mc_ws, mailchimp):
+    mailchimp.fault(
+        "POST",
+        "/campaigns",
+        kind="error",
+        status=400,
+        title="Invalid Resource",
+        detail="The resource submitted could not be validated.",
+    )
+    r = cli("send", "--test", "me@example.org", cwd=mc_ws)
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[0] == (
+        "Error: Mailchimp refused the request (400 Invalid Resource: "
+        "The resource submitted could not be validated.)."
+    )
+    assert "Traceback" not in r.output and "{" not in r.stderr
+    assert record(mc_ws).phase == "new"
+
+
+def test_mailchimp_without_a_key(cli, mc_ws, monkeypatch):
+    monkeypatch.delenv("MAILCHIMP_API_KEY")
+    r = cli("send", "--test", "me@example.org", cwd=mc_ws)
+    assert r.exit_code == 1
+    assert "Error: No Mailchimp API key." in r.stderr
+    assert "Hint: Run 'copro-news login mailchimp', or set MAILCHIMP_API_KEY." in r.stderr
+
+
+def test_mailchimp_wrong_key(cli, mc_ws, monkeypatch):
+    monkeypatch.setenv("MAILCHIMP_API_KEY", "0000wrong0000key0000-us6")
+    r = cli("lists", cwd=mc_ws)
+    assert r.exit_code == 1
+    assert "API Key Invalid" in r.stderr
+    assert "0000wrong" not in r.output
+
+
+def test_login_verifies_and_stores_then_logout(cli, mc_ws, mailchimp, monkeypatch, memory_keyring):
+    monkeypatch.delenv("MAILCHIMP_API_KEY")
+    r = cli("login", "mailchimp", cwd=mc_ws, input="bad-key-0000-us6\n")
+    assert r.exit_code == 1
+    assert "API Key Invalid" in r.stderr
+    assert memory_keyring.store == {}
+
+    r = cli("login", "mailchimp", cwd=mc_ws, input=CANARY_KEY + "\n")
+    assert r.exit_code == 0, r.output
+    assert "Mailchimp accepted the key: Fake account (owner@example.org)." in r.stderr
+    assert memory_keyring.store == {("copro-news", "mailchimp"): CANARY_KEY}
+    assert CANARY_KEY not in r.output
+
+    r = cli("lists", "--json", cwd=mc_ws)  # the key now comes from the keyring
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["lists"][0]["members"] == 312
+
+    r = cli("logout", "mailchimp", cwd=mc_ws)
+    assert r.exit_code == 0
+    assert "Removed the Mailchimp API key" in r.stdout
+    assert memory_keyring.store == {}
+    r = cli("logout", "mailchimp", cwd=mc_ws)
+    assert "No Mailchimp API key was stored" in r.stdout
+
+
+def test_login_unknown_provider(cli, tmp_path):
+    r = cli("login", "sendgrid", cwd=tmp_path, input="x\n")
+    assert r.exit_code == 2
+    assert "copro-news cannot log in to 'sendgrid'." in r.stderr
+
+
+def test_a_fault_then_a_rerun_through_the_command_line(cli, mc_ws, mailchimp):
+    mailchimp.fault("POST", "/campaigns/*/actions/send", kind="drop-before")
+    r = cli("send", "--yes", cwd=mc_ws)
+    assert r.exit_code == 1
+    assert "The connection to Mailchimp broke before it answered." in r.stderr
+    assert record(mc_ws).phase == "send_requested"
+    r = cli("status", cwd=mc_ws)
+    assert "An earlier command stopped before the provider answered" in r.stdout
+    r = cli("send", "--yes", cwd=mc_ws)
+    assert r.exit_code == 0, r.output
+    assert "An earlier send did not finish" in r.stderr
+    assert mailchimp.only_campaign().sends == 1
+
+
+def test_cancel_works_even_when_the_issue_has_errors(cli, outbox_ws):
+    assert cli("send", "--schedule", "2099-01-05 09:00", "--yes", cwd=outbox_ws).exit_code == 0
+    issue = outbox_ws / "drafts" / "2026-12" / "issue.md"
+    issue.write_text(issue.read_text().replace("date: 2026-12-01", "date: someday"))
+    r = cli("send", "--cancel", cwd=outbox_ws)
+    assert r.exit_code == 0, r.output
+    assert record(outbox_ws).state == "drafted"
+
+
+def test_status_without_a_key_still_shows_the_record(cli, mc_ws, monkeypatch):
+    assert cli("send", "--test", "me@example.org", cwd=mc_ws).exit_code == 0
+    monkeypatch.delenv("MAILCHIMP_API_KEY")
+    r = cli("status", cwd=mc_ws)
+    assert r.exit_code == 0, r.output
+    assert "Warning: Could not ask the provider: No Mailchimp API key." in r.stderr
+    assert r.stdout.startswith("Issue 2026-12: tested\n")
+
+
+@pytest.mark.parametrize("command", ["send", "status", "lists", "login", "logout"])
+def test_help_has_an_example(cli, command):
+    r = cli(command, "--help")
+    assert r.exit_code == 0
+    assert f"copro-news {command}" in r.stdout.split("Examples:")[1]
+
+
+@pytest.mark.parametrize("args", [["send", "--help"], ["status"], ["status", "--all"], ["lists"]])
+def test_send_commands_start_light(args, outbox_ws):
+    from tests.test_install import HEAVY, imported_modules
+
+    loaded = imported_modules(args, outbox_ws)
+    assert "typer" in loaded
+    assert not loaded & {*HEAVY, "keyring"}, sorted(loaded & {*HEAVY, "keyring"})
+
+
+def test_the_record_alone_is_enough_to_refuse_a_second_send(cli, outbox_ws):
+    assert cli("send", "--yes", cwd=outbox_ws).exit_code == 0
+    for eml in (outbox_ws / "outbox").glob("*.eml"):
+        eml.unlink()  # the outbox was cleaned up; the record remembers
+    r = cli("send", "--yes", cwd=outbox_ws)
+    assert r.exit_code == 1
+    assert "already went out on " in r.stderr and "by its send record." in r.stderr
+    assert list((outbox_ws / "outbox").glob("*.eml")) == []
+
+
+def test_one_send_of_an_issue_at_a_time(cli, outbox_ws):
+    with sending.issue_lock(outbox_ws / "drafts" / "2026-12"):
+        r = cli("send", "--yes", cwd=outbox_ws)
+        assert r.exit_code == 1
+        assert "Another copro-news command is sending issue 2026-12 right now." in r.stderr
+    assert not (outbox_ws / "outbox").exists()
+    assert cli("send", "--yes", cwd=outbox_ws).exit_code == 0

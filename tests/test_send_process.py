@@ -1,0 +1,154 @@
+"""send as a real process: Ctrl-C in the middle of a call, and a key that never leaks."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from copro_news import sendrecord
+from tests.conftest import CANARY_KEY, run_cli
+from tests.send_helpers import mailchimp_workspace
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+
+
+def env_for(tmp_path: Path) -> dict[str, str]:
+    tmp = tmp_path / "tmp"
+    tmp.mkdir(exist_ok=True)
+    return {"MAILCHIMP_API_KEY": CANARY_KEY, "TMPDIR": str(tmp)}
+
+
+def start_send(ws: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "copro_news", "send", "--yes"],
+        cwd=ws,
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for(predicate, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out")
+        time.sleep(0.02)
+
+
+@pytest.mark.parametrize(
+    ("method", "pattern", "phase"),
+    [
+        ("POST", "/campaigns", "create_requested"),
+        ("POST", "/campaigns/*/actions/send", "send_requested"),
+    ],
+)
+def test_ctrl_c_while_waiting_then_rerun_sends_once(mailchimp, tmp_path, method, pattern, phase):
+    ws = mailchimp_workspace(tmp_path / "ws", mailchimp.url)
+    env = env_for(tmp_path)
+    mailchimp.fault(method, pattern, kind="slow", delay=5.0)  # done at once, answered late
+    proc = start_send(ws, env)
+    try:
+        wait_for(lambda: mailchimp.count(method, pattern) == 1)
+        time.sleep(0.2)
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert err.rstrip().endswith("Stopped.")
+    assert "Traceback" not in err
+    rec = sendrecord.load(ws / "drafts" / "2026-12")
+    assert rec is not None and rec.phase == phase
+
+    r = run_cli(["send", "--yes"], cwd=ws, env=env)
+    camp = mailchimp.only_campaign()
+    if phase == "send_requested":  # it went out while we were waiting: say so, send nothing
+        assert r.exit_code == 1
+        assert "Error: Issue 2026-12 already went out on " in r.stderr
+    else:  # the draft made before Ctrl-C is found by its marker and sent
+        assert r.exit_code == 0, r.output
+    assert camp.sends == 1
+    assert sendrecord.load(ws / "drafts" / "2026-12").state == "sent"
+    assert run_cli(["send", "--yes"], cwd=ws, env=env).exit_code == 1
+    assert mailchimp.total_sends == 1
+
+
+def test_the_api_key_appears_nowhere(mailchimp, tmp_path):
+    ws = mailchimp_workspace(tmp_path / "ws", mailchimp.url)
+    env = env_for(tmp_path)
+    results = [
+        run_cli(["draft"], cwd=ws, env=env),
+        run_cli(["send", "--test", "me@example.org"], cwd=ws, env=env),
+        run_cli(["send", "--yes"], cwd=ws, env=env),
+        run_cli(["status"], cwd=ws, env=env),
+        run_cli(["--debug", "send", "--yes"], cwd=ws, env=env),
+        run_cli(["login", "mailchimp"], cwd=ws, env=env, input=CANARY_KEY + "\n"),
+    ]
+    mailchimp.fault("GET", "/lists", kind="error", status=400, title="Bad Request", detail="No.")
+    results.append(run_cli(["--debug", "lists"], cwd=ws, env=env))
+    assert [r.exit_code for r in results] == [0, 0, 0, 0, 1, 1, 1]
+    assert "Traceback" in results[-1].stderr  # --debug shows it; the key is still not there
+    assert mailchimp.total_sends == 1
+    for r in results:
+        assert CANARY_KEY not in r.output
+        assert CANARY_KEY.split("-")[0] not in r.output
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert any(p.name == "send.json" for p in files)
+    assert any(p.suffix == ".eml" for p in files)
+    for path in files:
+        data = path.read_bytes()
+        assert CANARY_KEY.encode() not in data, path
+        assert CANARY_KEY.split("-")[0].encode() not in data, path
+
+
+def send_on_a_terminal(ws: Path, answer: str) -> tuple[int, str]:
+    import pty
+    import select
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: copro-news send on a terminal
+        os.chdir(ws)
+        os.execv(sys.executable, [sys.executable, "-m", "copro_news", "send"])
+    output = b""
+    answered = False
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+        if not answered and output.rstrip().endswith(b":"):
+            os.write(fd, answer.encode() + b"\n")
+            answered = True
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), output.decode(errors="replace")
+
+
+def test_send_asks_on_a_terminal(tmp_path):
+    from tests.send_helpers import make_workspace
+
+    ws = make_workspace(tmp_path / "ws")
+    code, output = send_on_a_terminal(ws, "n")
+    assert code == 1, output
+    assert "Send issue 2026-12 to outbox folder? [y/n]" in output
+    assert "Nothing was sent." in output
+    assert not list(ws.glob("outbox/*.eml"))
+    code, output = send_on_a_terminal(ws, "y")
+    assert code == 0, output
+    assert "Sent to the list." in output
+    assert len(list(ws.glob("outbox/2026-12-list-*.eml"))) == 1
