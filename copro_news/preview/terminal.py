@@ -67,6 +67,13 @@ def offline_problems(ws: Workspace, issue: Issue) -> list[Problem]:
             *issue.problems,
             found or Problem("template-invalid", "error", e.message, hint=e.hint),
         ]
+    except Exception as e:  # a Jinja2 error that the renderer let through as it was
+        from copro_news.preview.server import template_problem
+
+        found = template_problem(ws.root, e)
+        if found is None:
+            raise
+        return [*issue.problems, found]
     return list(problems)
 
 
