@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: demo test lint bench bench-send bench-check browser clean
+.PHONY: demo test lint bench bench-send bench-preview bench-check browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ test: $(VENV)/.installed-test browser
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
+
+# Save to updated page in the browser preview, in headless Chromium.
+bench-preview: $(VENV)/.installed-test browser
+	$(BIN)/python bench/preview_bench.py
 
 clean:
 	rm -rf $(VENV) demo build dist *.egg-info .pytest_cache .ruff_cache

@@ -16,6 +16,7 @@ from copro_news.commands import (
     lists,
     login,
     new,
+    preview,
     send,
     status,
     templates,
@@ -88,6 +89,7 @@ app.command("status")(status.command)
 app.command("lists")(lists.command)
 app.command("login")(login.login)
 app.command("logout")(login.logout)
+app.command("preview")(preview.command)
 
 
 def _log_traceback() -> Path | None:

@@ -1,0 +1,1 @@
+"""See an issue as subscribers will: ``terminal`` (rich) and ``server`` (a loopback web page)."""
