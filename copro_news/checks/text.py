@@ -58,12 +58,13 @@ def split_glued(part: str, known: frozenset[str]) -> tuple[str, str] | None:
     return (best[1], best[2]) if best else None
 
 
-def glued_words(text: str, known: frozenset[str]) -> Iterator[tuple[int, str, str, str]]:
-    """(offset, token as written, left, right) for each glued word in ``text``."""
+def glued_words(text: str, known: frozenset[str]) -> Iterator[tuple[int, str, str]]:
+    """(offset, token as written, token with the space put back) for each glued word."""
     for m in _TOKEN.finditer(text):
         token = m.group(0)
         offset = m.start()
-        for part in token.split("-"):
+        parts = token.split("-")
+        for i, part in enumerate(parts):
             if part[1:] != part[1:].lower():
                 pass  # CamelCase or an acronym: a name, not a typo
             elif part[:1].isupper():
@@ -71,7 +72,8 @@ def glued_words(text: str, known: frozenset[str]) -> Iterator[tuple[int, str, st
             else:
                 found = split_glued(part, known)
                 if found:
-                    yield offset, token, found[0], found[1]
+                    fixed = [*parts[:i], f"{found[0]} {found[1]}", *parts[i + 1 :]]
+                    yield offset, token, "-".join(fixed)
             offset += len(part) + 1
 
 
@@ -92,10 +94,10 @@ def glued_words(text: str, known: frozenset[str]) -> Iterator[tuple[int, str, st
 def run_together(issue: Issue, ctx: Context) -> Iterator[Problem]:
     known = workspace_words(ctx)
     for span in spans(issue, ctx):
-        for offset, token, left, right in glued_words(span.text, known):
+        for offset, token, fixed in glued_words(span.text, known):
             yield ctx.problem(
                 "run-together",
-                f"'{token}' looks like two words run together: '{left} {right}'.",
+                f"'{token}' looks like two words run together: '{fixed}'.",
                 file=span.file,
                 line=span.line_at(offset),
                 hint="Add the missing space; if it is a real word or a name, add it to "
