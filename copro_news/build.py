@@ -5,6 +5,7 @@ Used by draft, preview and send alike.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -53,9 +54,15 @@ class DraftResult:
 
 
 def render_checked(
-    ws: Workspace, issue: Issue, *, at: datetime | None = None, provider: str | None = None
+    ws: Workspace,
+    issue: Issue,
+    *,
+    at: datetime | None = None,
+    provider: str | None = None,
+    offline: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Build, list[Problem]]:
-    """Render ``issue`` and run the offline checks.
+    """Render ``issue`` and run the checks (the offline ones unless ``offline`` is False).
 
     Raises ContentError when a file cannot be used (the email cannot be built). What the
     checks find is returned, errors too, for the caller to show: drafts and previews are
@@ -66,7 +73,7 @@ def render_checked(
     if issue.errors:
         raise ContentError(issue.problems)
     build = build_issue(ws, issue, provider=provider)
-    problems = check_issue(ws, issue, build, at=at, offline=True)
+    problems = check_issue(ws, issue, build, at=at, offline=offline, progress=progress)
     build.problems = problems
     return build, problems
 

@@ -651,20 +651,25 @@ def provider_for(ws: Workspace) -> Provider:
 
 
 def checked_build(
-    ws: Workspace, issue: Issue, *, at: datetime | None, offline: bool
+    ws: Workspace,
+    issue: Issue,
+    *,
+    at: datetime | None,
+    offline: bool,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Build, list[Problem]]:
     """Build the issue for the workspace's provider and run every check at the send time.
 
     Raises ContentError (nothing is sent) when a check finds an error.
     """
-    from copro_news.checks import check_issue
+    from copro_news.build import render_checked
     from copro_news.errors import ContentError
-    from copro_news.render import build_issue
 
     if issue.errors:
         raise ContentError(issue.problems, "The issue has errors; nothing was sent.")
-    build = build_issue(ws, issue, provider=ws.settings.provider.name)
-    problems = check_issue(ws, issue, build, at=at, offline=offline)
+    build, problems = render_checked(
+        ws, issue, at=at, provider=ws.settings.provider.name, offline=offline, progress=progress
+    )
     errors = sum(1 for p in problems if p.severity == "error")
     if errors:
         raise ContentError(

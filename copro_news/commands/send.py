@@ -102,7 +102,10 @@ def _run(
         )
     message = None
     if not cancel:  # cancelling needs no build: it must work even when the issue has errors
-        build, problems = sending.checked_build(ws, loaded, at=when, offline=offline)
+        with console.progress("Checking links", enabled=not offline) as progress:
+            build, problems = sending.checked_build(
+                ws, loaded, at=when, offline=offline, progress=progress
+            )
         if problems:
             console.print_problems(problems)
         message = sending.message_for(ws, build)

@@ -48,7 +48,8 @@ def view_console() -> Console:
 
 
 def offline_problems(ws: Workspace, issue: Issue) -> list[Problem]:
-    """The offline check's problems, errors included (render_checked raises on errors).
+    """The offline check's problems, errors included (render_checked raises only when a file
+    cannot be used).
 
     A template mistake is one more problem: the terminal view does not use the templates.
     """
