@@ -405,11 +405,14 @@ def _validate(
 ) -> dict[str, Any]:
     """Check each field against the schema; return the converted values of the good ones."""
     data: dict[str, Any] = {}
+    typos: dict[str, tuple[str, int]] = {}  # a known field -> (how it was misspelt, line)
     for key, (raw, value, line) in parsed.items():
         src.lines[key] = line
         spec = schema.get(key)
         if spec is None:
             close = _suggest(key, list(schema))
+            if close:
+                typos.setdefault(close, (key, line))
             report(
                 "field-unknown",
                 f"Unknown field '{key}'.",
@@ -423,18 +426,18 @@ def _validate(
             data[key] = converted
     for key, spec in schema.items():
         if spec.required and (key not in parsed or parsed[key][1] in (None, "")):
+            at_line: int | None = None
+            hint = f"Add it to the front matter, for example: {key}: {spec.example}"
             if key in parsed:
-                line = parsed[key][2]
+                at_line = parsed[key][2]
                 message = f"The required field '{key}' is empty."
-            else:
-                line = None
+            elif key in typos:
+                typo, at_line = typos[key]
                 message = f"The required field '{key}' is missing."
-            report(
-                "field-missing",
-                message,
-                line,
-                f"Add it to the front matter, for example: {key}: {spec.example}",
-            )
+                hint = f"Is '{typo}' meant to be '{key}'? Correct the spelling."
+            else:
+                message = f"The required field '{key}' is missing."
+            report("field-missing", message, at_line, hint)
     if "end" in data and isinstance(data["end"], time) and isinstance(data.get("start"), datetime):
         data["end"] = datetime.combine(data["start"].date(), data["end"], tzinfo=tz)
     return data

@@ -479,6 +479,7 @@ def write_build(build: Build) -> list[Path]:
             marker, "Made by copro-news: everything here is rebuilt by `copro-news draft`.\n"
         )
     paths = [folder / name for name in BUILD_FILES]
-    for path, data in zip(paths, (build.html, build.text, build.eml), strict=True):
+    contents: tuple[str | bytes, ...] = (build.html, build.text, build.eml)
+    for path, data in zip(paths, contents, strict=True):
         atomic_write(path, data)
     return paths

@@ -33,7 +33,8 @@ def is_url(value: str, *, allow_mailto: bool = False) -> bool:
         return False
     if allow_mailto and parts.scheme == "mailto":
         return bool(EMAIL.match(parts.path))
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and "." in parts.hostname
+    host = parts.hostname or ""
+    return parts.scheme in ("http", "https") and "." in host
 
 
 def is_email(value: str) -> bool:
@@ -386,7 +387,8 @@ def load_settings(path: Path) -> tuple[Settings, list[Problem]]:
                 )
             )
     for section, schema in _SECTIONS.items():
-        given = data.get(section) if isinstance(data.get(section), dict) else {}
+        value = data.get(section)
+        given: dict[str, Any] = value if isinstance(value, dict) else {}
         for key, (_kind, required) in schema.items():
             if required and key not in given:
                 problems.append(

@@ -233,7 +233,10 @@ def test_draft_with_errors_writes_nothing(cli, workspace):
     r = cli("draft", cwd=workspace)
     assert r.exit_code == 1
     err = r.stderr
-    assert "drafts/2026-12/events/a.md: field-missing The required field 'start' is missing." in err
+    assert (
+        "drafts/2026-12/events/a.md:3: field-missing The required field 'start' is missing." in err
+    )
+    assert "hint: Is 'strat' meant to be 'start'? Correct the spelling." in err
     assert "drafts/2026-12/events/a.md:3: field-unknown Unknown field 'strat'." in err
     assert "hint: Did you mean 'start'?" in err
     assert "drafts/2026-12/events/b.md:3: field-invalid" in err

@@ -84,7 +84,7 @@ def test_every_problem_in_every_file_at_once(workspace):
             (f"{d}/actions/no-title.md", 2, "field-invalid"),
             (f"{d}/actions/no-title.md", None, "field-missing"),
             (f"{d}/events/bad-time.md", 3, "field-invalid"),
-            (f"{d}/events/typo.md", None, "field-missing"),
+            (f"{d}/events/typo.md", 3, "field-missing"),
             (f"{d}/events/typo.md", 3, "field-unknown"),
             (f"{d}/events/typo.md", 4, "field-invalid"),
             (f"{d}/issue.md", 3, "field-invalid"),

@@ -157,7 +157,7 @@ def weekday_mismatch(issue: Issue, ctx: Context) -> Iterator[Problem]:
 def _local_date(ctx: Context) -> date:
     at = ctx.at
     tz = ctx.issue.tz
-    return at.astimezone(tz).date() if at.tzinfo else at.date()  # type: ignore[no-any-return]
+    return at.astimezone(tz).date() if at.tzinfo else at.date()
 
 
 @rule(

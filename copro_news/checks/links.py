@@ -433,7 +433,7 @@ def _key(t: Target) -> str:
 def check_links(ctx: Context) -> dict[Target, LinkResult]:
     """Every URL of the built email, checked (once per Context)."""
     if "links" in ctx.cache:
-        return ctx.cache["links"]  # type: ignore[no-any-return]
+        return ctx.cache["links"]
     items = targets(ctx)
     path = _cache_path(ctx)
     now = time.time()  # the cache's age is wall-clock time, not the send time

@@ -99,7 +99,7 @@ def _file_spans(kind: str, src: SourceFile, data: dict[str, Any]) -> Iterator[Sp
 def spans(issue: Issue, ctx: Context | None = None) -> list[Span]:
     """Every piece of prose in ``issue``, file by file (cached on ``ctx``)."""
     if ctx is not None and "spans" in ctx.cache:
-        return ctx.cache["spans"]  # type: ignore[no-any-return]
+        return ctx.cache["spans"]
     found: list[Span] = []
     if issue.source is not None:
         found += _file_spans("issue", issue.source, issue.data)
@@ -194,7 +194,7 @@ class Element:
 def elements(ctx: Context) -> list[Element]:
     """The links and images of the built email (empty without a build)."""
     if "elements" in ctx.cache:
-        return ctx.cache["elements"]  # type: ignore[no-any-return]
+        return ctx.cache["elements"]
     found: list[Element] = []
     if ctx.build is not None:
         found = parse_html(ctx.build.html)

@@ -84,7 +84,7 @@ def workspace_words(ctx: Context) -> frozenset[str]:
     """Words the team uses: the settings' ``[check] words``, the newsletter's name, every word
     of the other issues in drafts/, and words used in two or more files of this issue."""
     if "workspace_words" in ctx.cache:
-        return ctx.cache["workspace_words"]  # type: ignore[no-any-return]
+        return ctx.cache["workspace_words"]
     settings = ctx.ws.settings
     known: set[str] = set()
     for entry in settings.check.words:

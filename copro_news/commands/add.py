@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from copro_news.commands import common
@@ -40,7 +42,7 @@ def command(
         _open_editor(path)
 
 
-def _open_editor(path) -> None:  # type: ignore[no-untyped-def]
+def _open_editor(path: Path) -> None:
     import os
     import shlex
     import subprocess
