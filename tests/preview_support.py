@@ -14,6 +14,16 @@ from urllib.parse import urlsplit
 
 CUPPA = "events/co-pro-cuppa.md"
 
+# Debian's Chromium as root, on a machine whose only network is loopback.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
 
 def example_workspace(root: Path) -> Path:
     """A workspace with the example issue for next month (its dates are always ahead)."""

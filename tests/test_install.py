@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import pty
-import select
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import on_terminal
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("premailer", "requests", "jinja2", "markdown_it", "cssutils", "lxml", "pydantic")
@@ -96,30 +95,11 @@ def test_wheel_ships_the_templates_and_works_outside_the_repository(tmp_path):
 
 def test_init_asks_on_a_terminal(tmp_path):
     """On a terminal, init asks for the name, sender, postal address and website."""
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: copro-news on a terminal
-        os.chdir(tmp_path)
-        os.execv(sys.executable, [sys.executable, "-m", "copro_news", "init", "news"])
-    answers = iter(["Camden Co-Pro\n", "news@camden.example.org\n", "2 Hill Road, London\n", "\n"])
-    output = b""
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.5)
-        if not ready:
-            continue
-        try:
-            chunk = os.read(fd, 1024)
-        except OSError:
-            break
-        if not chunk:
-            break
-        output += chunk
-        if chunk.rstrip().endswith((b":", b"]:")):
-            os.write(fd, next(answers, "\n").encode())
-    _, status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0, output.decode(errors="replace")
+    answers = ["Camden Co-Pro", "news@camden.example.org", "2 Hill Road, London", ""]
+    code, output = on_terminal(["init", "news"], tmp_path, answers)
+    assert code == 0, output
     toml = (tmp_path / "news" / "copro-news.toml").read_text()
     assert 'name = "Camden Co-Pro"' in toml
     assert 'email = "news@camden.example.org"' in toml
     assert 'postal_address = "2 Hill Road, London"' in toml
-    assert b"Newsletter or organisation name" in output
+    assert "Newsletter or organisation name" in output

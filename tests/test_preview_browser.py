@@ -11,18 +11,16 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.preview_support import CUPPA, edit, example_workspace, running_preview
+from tests.preview_support import (
+    CHROMIUM_ARGS,
+    CUPPA,
+    edit,
+    example_workspace,
+    running_preview,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def chromium_path() -> Path | None:

@@ -13,6 +13,7 @@ import pytest
 
 from copro_news import sendrecord
 from tests.conftest import CANARY_KEY, run_cli
+from tests.helpers import on_terminal
 from tests.send_helpers import mailchimp_workspace
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
@@ -111,32 +112,7 @@ def test_the_api_key_appears_nowhere(mailchimp, tmp_path):
 
 
 def send_on_a_terminal(ws: Path, answer: str) -> tuple[int, str]:
-    import pty
-    import select
-
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: copro-news send on a terminal
-        os.chdir(ws)
-        os.execv(sys.executable, [sys.executable, "-m", "copro_news", "send"])
-    output = b""
-    answered = False
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.2)
-        if not ready:
-            continue
-        try:
-            chunk = os.read(fd, 1024)
-        except OSError:
-            break
-        if not chunk:
-            break
-        output += chunk
-        if not answered and output.rstrip().endswith(b":"):
-            os.write(fd, answer.encode() + b"\n")
-            answered = True
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), output.decode(errors="replace")
+    return on_terminal(["send"], ws, [answer])
 
 
 def test_send_asks_on_a_terminal(tmp_path):
