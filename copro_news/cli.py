@@ -78,18 +78,19 @@ def _global(
     ctx.obj = State(workspace=workspace, debug=debug)
 
 
+# In the order of a month's work.
 app.command("init")(init.command)
 app.command("new")(new.command)
 app.command("add")(add.command)
 app.command("draft")(draft.command)
+app.command("preview")(preview.command)
 app.command("check")(check.command)
-app.command("templates")(templates.command)
 app.command("send")(send.command)
 app.command("status")(status.command)
 app.command("lists")(lists.command)
 app.command("login")(login.login)
 app.command("logout")(login.logout)
-app.command("preview")(preview.command)
+app.command("templates")(templates.command)
 
 
 def _log_traceback() -> Path | None:

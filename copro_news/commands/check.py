@@ -30,7 +30,9 @@ def command(
         None, "--explain", metavar="CODE", help="Explain one rule, e.g. weekday-mismatch."
     ),
 ) -> None:
-    """Find everything that can be wrong before sending: dates, words, links, the footer.
+    """Find every mistake before sending.
+
+    It checks dates, words, links and the footer.
 
     Each problem is listed with its file, line, rule code and a hint. The exit code is 1
     when there is an error (or a warning, with --strict), else 0.

@@ -9,7 +9,9 @@ def command(
     ctx: typer.Context,
     as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout."),
 ) -> None:
-    """List the provider's mailing lists (audiences): id, name and subscribers.
+    """Show the provider's mailing lists.
+
+    Each list (audience) with its id, name and subscriber count.
 
     Put the id of the list to send to in copro-news.toml, under [provider] list.
 

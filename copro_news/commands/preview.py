@@ -40,7 +40,9 @@ def command(
         False, "--no-open", help="Do not open the browser; only print the address."
     ),
 ) -> None:
-    """See the issue as subscribers will: in the terminal, or in a browser as you write.
+    """See the issue as subscribers will.
+
+    In the terminal, or in a browser that follows as you write.
 
     The terminal view shows each section and then the problems the offline
     check finds; the exit code is 1 if there are errors. --text prints the
