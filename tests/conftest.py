@@ -94,6 +94,13 @@ name = "outbox"
 """
 
 
+def settings_with_links(website: str, signup: str) -> str:
+    """The test settings with the footer's links pointing elsewhere (a local server)."""
+    return SETTINGS.replace('website = "https://example.org"', f'website = "{website}"').replace(
+        'signup = "https://example.org/newsletter"', f'signup = "{signup}"'
+    )
+
+
 @dataclass
 class Result:
     exit_code: int

@@ -10,22 +10,12 @@ import pytest
 
 from copro_news.checks import links
 from tests.checkutil import event, problems, story, write_issue
+from tests.conftest import settings_with_links
 from tests.linkserver import LinkServer, self_signed
 
-SETTINGS = """\
-name = "Co-Production Collective"
-timezone = "Europe/London"
-locale = "en_GB"
 
-[sender]
-name = "Co-Production Collective"
-email = "news@example.org"
-postal_address = "1 Example Street, London, N1 1AA"
-
-[links]
-website = "{base}/ok"
-signup = "{base}/page/signup"
-"""
+def settings(base: str) -> str:
+    return settings_with_links(f"{base}/ok", f"{base}/page/signup")
 
 
 @pytest.fixture
@@ -41,7 +31,7 @@ def quick(monkeypatch):
 
 def link_workspace(root, base: str, files: dict[str, object]) -> None:
     root.mkdir(parents=True, exist_ok=True)
-    (root / "copro-news.toml").write_text(SETTINGS.format(base=base), encoding="utf-8")
+    (root / "copro-news.toml").write_text(settings(base), encoding="utf-8")
     write_issue(root, files)
 
 
@@ -128,9 +118,7 @@ def test_images_broken_and_heavy(tmp_path, server):
 def test_no_network_is_one_warning(tmp_path):
     root = tmp_path / "ws"
     root.mkdir()
-    (root / "copro-news.toml").write_text(
-        SETTINGS.format(base="https://example.invalid"), encoding="utf-8"
-    )
+    (root / "copro-news.toml").write_text(settings("https://example.invalid"), encoding="utf-8")
     links_md = "\n\n".join(f"[Page {i}](https://site{i}.invalid/p)" for i in range(20))
     write_issue(root, {"stories/s.md": story("Links", links_md)})
     found = online(root)
@@ -191,7 +179,10 @@ def test_link_insecure_when_https_works(tmp_path, monkeypatch):
     assert set(insecure_found) == {insecure, server.url("/ok"), server.url("/page/signup")}
     assert insecure_found[insecure].file == "drafts/2026-12/stories/s.md"
     website = insecure_found[server.url("/ok")]
-    assert (website.file, website.line) == ("copro-news.toml", 11)
+    assert (website.file, website.line) == (
+        "copro-news.toml",
+        12,
+    )  # the website line of the settings
 
 
 def test_links_are_checked_concurrently(tmp_path):
