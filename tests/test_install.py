@@ -70,7 +70,10 @@ def test_wheel_ships_the_templates_and_works_outside_the_repository(tmp_path):
         check=True,
         capture_output=True,
     )
-    assert (target / "copro_news" / "templates" / "sections" / "events.html").is_file()
+    package = target / "copro_news"
+    assert (package / "templates" / "sections" / "events.html").is_file()
+    for name in ("index.html", "preview.js", "preview.css"):
+        assert (package / "preview" / "static" / name).is_file(), name
     env = {**os.environ, "PYTHONPATH": str(target)}
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
