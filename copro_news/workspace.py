@@ -147,6 +147,13 @@ class Workspace:
         for folder in (self.drafts / name, candidate, self.root / candidate):
             if folder.is_dir() and (folder / "issue.md").is_file():
                 return folder
+        if (self.drafts / name).is_dir():
+            raise UsageError(
+                f"drafts/{name} has no issue.md, so it is not an issue.",
+                f"Make one with: copro-news new {name}"
+                if ISSUE_NAME.match(name)
+                else "An issue folder holds issue.md (subject, date, intro) and the snippets.",
+            )
         names = [p.name for p in issues]
         close = difflib.get_close_matches(name, names, n=1)
         hint = f"Did you mean {close[0]}?" if close else None

@@ -346,3 +346,12 @@ def test_no_colour_in_pipes_and_with_no_color(tmp_path, monkeypatch):
 def test_console_script_runs_as_a_module(tmp_path):
     r = run_cli(["--version"], cwd=tmp_path)
     assert r.exit_code == 0 and __version__ in r.stdout
+
+
+def test_a_folder_without_issue_md_is_explained(cli, workspace):
+    (workspace / "drafts/2026-12/events").mkdir(parents=True)
+    r = cli("draft", "2026-12", cwd=workspace)
+    assert r.exit_code == 2
+    assert "Error: drafts/2026-12 has no issue.md, so it is not an issue." in r.stderr
+    assert "Hint: Make one with: copro-news new 2026-12" in r.stderr
+    assert cli("new", "2026-12", cwd=workspace).exit_code == 0
