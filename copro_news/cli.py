@@ -113,6 +113,21 @@ def _log_traceback() -> Path | None:
         return None
 
 
+def _os_error(e: OSError) -> tuple[str, str]:
+    """A file-system error in plain words: what could not be done, where, and what to try."""
+    import errno
+
+    where = f" {e.filename}" if e.filename else ""
+    reason = (e.strerror or str(e)).rstrip(".").lower()
+    if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        hint = "Check that you may write in that folder (its permissions), or work in a copy."
+    elif e.errno == errno.ENOSPC:
+        hint = "Free some disk space, then run the command again."
+    else:
+        hint = "Check the file and the folder, then run the command again."
+    return f"Cannot use{where}: {reason}.", hint
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; turn every error into a message and an exit code."""
     from copro_news.errors import (
@@ -148,6 +163,13 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(getattr(e, "exit_code", EXIT_USAGE))
     except BrokenPipeError:
         sys.exit(0)
+    except OSError as e:
+        if debug:
+            raise
+        from copro_news import console
+
+        console.error(*_os_error(e))
+        sys.exit(1)
     except Exception:
         if debug:
             raise

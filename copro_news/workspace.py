@@ -125,11 +125,19 @@ class Workspace:
             return Path(path).as_posix()
 
     def issues(self) -> list[Path]:
-        """Every issue folder in drafts/, oldest first."""
+        """Every issue folder in drafts/ (named YYYY-MM, holding issue.md), oldest first.
+
+        A copy such as "2026-12 copy" is not an issue: it is never picked by default, so
+        an old issue cannot be sent again by mistake.
+        """
         if not self.drafts.is_dir():
             return []
         return sorted(
-            (p for p in self.drafts.iterdir() if p.is_dir() and (p / "issue.md").is_file()),
+            (
+                p
+                for p in self.drafts.iterdir()
+                if ISSUE_NAME.match(p.name) and p.is_dir() and (p / "issue.md").is_file()
+            ),
             key=lambda p: p.name,
         )
 
@@ -138,6 +146,16 @@ class Workspace:
         issues = self.issues()
         if name is None:
             if not issues:
+                waiting = sorted(
+                    p.name
+                    for p in (self.drafts.iterdir() if self.drafts.is_dir() else [])
+                    if ISSUE_NAME.match(p.name) and p.is_dir()
+                )
+                if waiting:
+                    raise UsageError(
+                        f"drafts/{waiting[-1]} has no issue.md, so there is no issue yet.",
+                        f"Make it with: copro-news new {waiting[-1]}",
+                    )
                 raise UsageError(
                     "There is no issue in drafts/ yet.",
                     "Start one with: copro-news new",
@@ -146,6 +164,12 @@ class Workspace:
         candidate = Path(name)
         for folder in (self.drafts / name, candidate, self.root / candidate):
             if folder.is_dir() and (folder / "issue.md").is_file():
+                if not ISSUE_NAME.match(folder.name):
+                    raise UsageError(
+                        f"{folder.name!r} is not an issue name, so it is not an issue.",
+                        "Issues are folders named by month, like drafts/2026-12; "
+                        "rename the folder if it is one.",
+                    )
                 return folder
         if (self.drafts / name).is_dir():
             raise UsageError(

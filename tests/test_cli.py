@@ -355,3 +355,37 @@ def test_a_folder_without_issue_md_is_explained(cli, workspace):
     assert "Error: drafts/2026-12 has no issue.md, so it is not an issue." in r.stderr
     assert "Hint: Make one with: copro-news new 2026-12" in r.stderr
     assert cli("new", "2026-12", cwd=workspace).exit_code == 0
+
+
+def test_a_copied_issue_folder_is_not_an_issue(cli, tmp_path):
+    import shutil
+
+    folder = fixture_workspace(tmp_path)
+    shutil.copytree(folder, folder.parent / "2022-03 copy")
+    r = cli("draft", cwd=tmp_path)
+    assert r.exit_code == 0
+    assert "Drafted 2022-03:" in r.stdout  # the copy is never the default
+    r = cli("draft", "2022-03 copy", cwd=tmp_path)
+    assert r.exit_code == 2
+    assert "Error: '2022-03 copy' is not an issue name, so it is not an issue." in r.stderr
+
+
+def test_no_issue_md_anywhere_names_the_folder(cli, workspace):
+    (workspace / "drafts/2026-12/events").mkdir(parents=True)
+    r = cli("draft", cwd=workspace)
+    assert r.exit_code == 2
+    assert "Error: drafts/2026-12 has no issue.md, so there is no issue yet." in r.stderr
+
+
+def test_a_folder_that_cannot_be_written_is_a_plain_error(cli, tmp_path, monkeypatch):
+    fixture_workspace(tmp_path)
+
+    def denied(path, data, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr("copro_news.fsutil.atomic_write", denied)
+    r = cli("draft", cwd=tmp_path)
+    assert r.exit_code == 1
+    assert "Traceback" not in r.output and "inside copro-news" not in r.output
+    assert re.search(r"Error: Cannot use \S+build/\.copro-news: permission denied\.", r.stderr)
+    assert "Hint: Check that you may write in that folder" in r.stderr
