@@ -128,7 +128,13 @@ class Snippet:
     data: dict[str, Any]
 
     def __getitem__(self, key: str) -> Any:
-        return self.data.get(key)
+        """A field's value (None when left out); a name that is no field is a KeyError,
+        so a template that misspells a field fails instead of showing nothing."""
+        if key in self.data:
+            return self.data[key]
+        if key in SCHEMAS.get(self.kind, {}):
+            return None
+        raise KeyError(key)
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.data.get(key, default)

@@ -384,31 +384,59 @@ def make_eml(
     return msg.as_bytes(policy=SMTP)
 
 
+def _template_frame(e: BaseException) -> tuple[str | None, int | None]:
+    """The template file and line where ``e`` was raised, from the traceback."""
+    import traceback
+
+    for frame in reversed(traceback.extract_tb(e.__traceback__)):
+        if frame.filename.endswith((".html", ".txt")):
+            return frame.filename, frame.lineno
+    return None, None
+
+
 def _template_error(ws: Workspace, e: Exception) -> Exception:
     """A template mistake as a plain error naming the template file and line."""
-    import traceback
+    import jinja2
 
     from copro_news.errors import CoproNewsError
 
-    name = getattr(e, "filename", None) or getattr(e, "name", None)
-    line = getattr(e, "lineno", None)
-    if not name:  # a runtime error: the template's frame is in the traceback
-        for frame in reversed(traceback.extract_tb(e.__traceback__)):
-            if frame.filename.endswith((".html", ".txt")):
-                name, line = frame.filename, frame.lineno
-                break
+    if isinstance(e, jinja2.TemplateSyntaxError):
+        name, line = e.filename or e.name, e.lineno
+    else:
+        name, line = _template_frame(e)
     where = ""
     if name:
         path = Path(name)
         shown = ws.rel(path) if path.is_absolute() else f"templates/{name}"
         where = f" in {shown}" + (f", line {line}" if line else "")
+    if isinstance(e, jinja2.TemplateNotFound) and not isinstance(e, jinja2.TemplatesNotFound):
+        return CoproNewsError(
+            f"A template{where} uses {e.name!r}, which does not exist.",
+            "Check the name; 'copro-news templates' lists the templates there are.",
+        )
     in_workspace = bool(name) and str(ws.templates) in str(name)
     hint = (
         "Fix the template, or delete it to go back to the house style."
         if in_workspace or not name
         else "Check the workspace's templates that this one includes or extends."
     )
-    return CoproNewsError(f"A template has a mistake{where}: {e}.", hint)
+    detail = str(e).rstrip(".") or type(e).__name__
+    return CoproNewsError(f"A template has a mistake{where}: {detail}.", hint)
+
+
+def _undecodable_template(ws: Workspace) -> Exception:
+    from copro_news.errors import CoproNewsError
+
+    bad = []
+    if ws.templates.is_dir():
+        for path in sorted(ws.templates.rglob("*")):
+            try:
+                if path.is_file():
+                    path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                bad.append(ws.rel(path))
+    shown = ", ".join(bad) if bad else "a template"
+    return CoproNewsError(f"{shown} is not UTF-8 text.", "Save it as UTF-8 in your editor.")
 
 
 def build_issue(
@@ -429,7 +457,22 @@ def build_issue(
         text = render_text(ws, issue, unsubscribe, env)
     except jinja2.TemplateError as e:
         raise _template_error(ws, e) from None
-    html = inline_css(raw_html, settings.links.get("website"))
+    except UnicodeDecodeError:
+        raise _undecodable_template(ws) from None
+    except Exception as e:
+        if _template_frame(e)[0] is None:
+            raise
+        raise _template_error(ws, e) from None  # e.g. {{ 1/0 }} or a filter given bad values
+    try:
+        html = inline_css(raw_html, settings.links.get("website"))
+    except Exception as e:
+        from copro_news.errors import CoproNewsError
+
+        raise CoproNewsError(
+            f"The stylesheet cannot be put into the email: {e}.",
+            "Check templates/style.css and the <style> of your templates: keep each @media "
+            "block flat, never one inside another.",
+        ) from None
     html = html.replace(_UNSUB_SENTINEL, unsubscribe.replace("&", "&amp;")).rstrip("\n") + "\n"
     eml = make_eml(settings, issue.subject, text, html, unsubscribe, when)
     return Build(

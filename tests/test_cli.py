@@ -389,3 +389,56 @@ def test_a_folder_that_cannot_be_written_is_a_plain_error(cli, tmp_path, monkeyp
     assert "Traceback" not in r.output and "inside copro-news" not in r.output
     assert re.search(r"Error: Cannot use \S+build/\.copro-news: permission denied\.", r.stderr)
     assert "Hint: Check that you may write in that folder" in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("{{ item.titel }}", "templates/sections/events.html, line 2: "),
+        ("{{ 1/0 }}", "templates/sections/events.html, line 2: division by zero."),
+        ("{{ when(item.start, item.end, 3, 4) }}", "templates/sections/events.html, line 2: "),
+    ],
+)
+def test_template_mistakes_name_the_file_and_line(cli, tmp_path, template, expected):
+    fixture_workspace(tmp_path)
+    events = tmp_path / "templates/sections/events.html"
+    events.parent.mkdir(parents=True)
+    events.write_text("{% for item in items %}\n" + template + "\n{% endfor %}\n")
+    r = cli("draft", cwd=tmp_path)
+    assert r.exit_code == 1, r.output
+    assert "inside copro-news" not in r.stderr
+    assert f"Error: A template has a mistake in {expected}" in r.stderr
+
+
+def test_a_missing_include_names_the_template_that_uses_it(cli, tmp_path):
+    fixture_workspace(tmp_path)
+    stories = tmp_path / "templates/sections/stories.html"
+    stories.parent.mkdir(parents=True)
+    stories.write_text('<tr><td>\n{% include "nope.html" %}</td></tr>\n')
+    r = cli("draft", cwd=tmp_path)
+    assert r.exit_code == 1
+    assert (
+        "Error: A template in templates/sections/stories.html, line 2 uses 'nope.html', "
+        "which does not exist." in r.stderr
+    )
+
+
+def test_a_template_that_is_not_utf8(cli, tmp_path):
+    fixture_workspace(tmp_path)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates/email.txt").write_bytes("caf\xe9 {{ subject }}".encode("latin-1"))
+    r = cli("draft", cwd=tmp_path)
+    assert r.exit_code == 1
+    assert "Error: templates/email.txt is not UTF-8 text." in r.stderr
+
+
+def test_a_nested_media_query_is_explained(cli, tmp_path):
+    fixture_workspace(tmp_path)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates/style.css").write_text(
+        "p { color: red; }\n@media screen { @media (max-width: 600px) { p { color: blue; } } }\n"
+    )
+    r = cli("draft", cwd=tmp_path)
+    assert "inside copro-news" not in r.stderr
+    if r.exit_code:
+        assert "keep each @media block flat" in r.stderr
