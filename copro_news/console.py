@@ -36,9 +36,11 @@ def _make(stderr: bool) -> Console:
 
     stream = sys.stderr if stderr else sys.stdout
     is_tty = hasattr(stream, "isatty") and stream.isatty()
+    plain = color_disabled()
     return Console(
         stderr=stderr,
-        no_color=color_disabled(),
+        no_color=plain,
+        color_system=None if plain else "auto",  # NO_COLOR: no bold or dim either
         highlight=False,
         soft_wrap=not is_tty,  # into a pipe or a file: never wrap a line in two
         emoji=False,

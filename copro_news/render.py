@@ -360,14 +360,15 @@ def make_eml(
     to: str | None = None,
 ) -> bytes:
     """A complete MIME message: multipart/alternative, text then HTML, UTF-8."""
+    from email.headerregistry import Address
     from email.message import EmailMessage
     from email.policy import SMTP
-    from email.utils import format_datetime, formataddr, make_msgid
+    from email.utils import format_datetime, make_msgid
 
     sender = settings.sender
     msg = EmailMessage()
     msg["Subject"] = subject
-    msg["From"] = formataddr((sender.name, sender.email))
+    msg["From"] = Address(display_name=sender.name, addr_spec=sender.email)
     msg["To"] = to or "undisclosed-recipients:;"
     if sender.reply_to:
         msg["Reply-To"] = sender.reply_to

@@ -243,7 +243,7 @@ def load_settings(path: Path) -> tuple[Settings, list[Problem]]:
     rel = path.name
     try:
         raw = path.read_bytes()
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # Notepad's byte-order mark is fine
     except UnicodeDecodeError:
         raise SettingsError(
             [

@@ -442,3 +442,18 @@ def test_a_nested_media_query_is_explained(cli, tmp_path):
     assert "inside copro-news" not in r.stderr
     if r.exit_code:
         assert "keep each @media block flat" in r.stderr
+
+
+def test_no_color_on_a_terminal_prints_no_escape_codes(tmp_path, monkeypatch):
+    from tests.helpers import on_terminal
+
+    fixture_workspace(tmp_path)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    code, output = on_terminal(["draft", "nope"], tmp_path, [])
+    assert code == 2
+    assert "Error: There is no issue 'nope'" in output
+    assert "\x1b[" not in output
+    monkeypatch.delenv("NO_COLOR")
+    code, output = on_terminal(["draft", "nope"], tmp_path, [])
+    assert "\x1b[" in output  # colour on a terminal otherwise

@@ -177,3 +177,24 @@ def test_other_locales_render(tmp_path, locale):
     toml = tmp_path / "copro-news.toml"
     toml.write_text(toml.read_text().replace('locale = "en_GB"', f'locale = "{locale}"'))
     assert "March" in built(tmp_path).text or "mars" in built(tmp_path).text
+
+
+def test_a_sender_name_with_a_comma_and_an_accent_is_one_address(tmp_path):
+    fixture_workspace(tmp_path)
+    toml = tmp_path / "copro-news.toml"
+    toml.write_text(
+        toml.read_text().replace(
+            'name = "Co-Production Collective"\nemail', 'name = "Café Collective, Ltd"\nemail'
+        )
+    )
+    msg = email.message_from_bytes(built(tmp_path).eml, policy=email.policy.default)
+    (address,) = msg["From"].addresses
+    assert address.display_name == "Café Collective, Ltd"
+    assert address.addr_spec == "news@example.org"
+
+
+def test_settings_with_a_byte_order_mark_load(tmp_path):
+    fixture_workspace(tmp_path)
+    toml = tmp_path / "copro-news.toml"
+    toml.write_bytes(b"\xef\xbb\xbf" + toml.read_bytes())
+    assert built(tmp_path).subject == "Team update: March 2022"
