@@ -401,6 +401,8 @@ def _template_error(ws: Workspace, e: Exception) -> Exception:
 
     from copro_news.errors import CoproNewsError
 
+    name: str | None
+    line: int | None
     if isinstance(e, jinja2.TemplateSyntaxError):
         name, line = e.filename or e.name, e.lineno
     else:

@@ -361,13 +361,29 @@ def load_settings(path: Path) -> tuple[Settings, list[Problem]]:
     def unknown(key: str, section: str | None, known: list[str]) -> None:
         label = f"[{section}] {key}" if section else key
         close = _suggest(key, known)
+        line = _line_of(text, key, section)
+        given = data.get(section) if section else data
+        if close and not (isinstance(given, dict) and close in given):
+            # A misspelt setting would silently fall back to its default (a time zone,
+            # the provider): that is an error, not a warning.
+            problems.append(
+                Problem(
+                    "settings-invalid",
+                    "error",
+                    f"Unknown setting '{label}': '{close}' is left at its default.",
+                    rel,
+                    line,
+                    f"Did you mean '{close}'? Correct the spelling.",
+                )
+            )
+            return
         problems.append(
             Problem(
                 "settings-unknown",
                 "warning",
                 f"Unknown setting '{label}'.",
                 rel,
-                _line_of(text, key, section),
+                line,
                 f"Did you mean '{close}'?" if close else f"Known here: {', '.join(known)}.",
             )
         )

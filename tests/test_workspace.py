@@ -23,17 +23,25 @@ def test_valid_settings_load(tmp_path):
     assert warnings == []
 
 
-def test_unknown_keys_get_a_did_you_mean_with_their_line(tmp_path):
-    text = SETTINGS.replace('timezone = "Europe/London"', 'timezon = "Europe/London"')
+def test_misspelt_settings_are_errors_with_a_did_you_mean_and_their_line(tmp_path):
+    text = SETTINGS.replace('timezone = "Europe/London"', 'timezon = "America/New_York"')
     text = text.replace('reply_to = "hello@example.org"', 'replyto = "hello@example.org"')
-    _settings, warnings = load_settings(write(tmp_path, text))
-    by_message = {w.message: w for w in warnings}
-    top = by_message["Unknown setting 'timezon'."]
-    assert top.hint == "Did you mean 'timezone'?"
-    assert top.line == 2
-    sub = by_message["Unknown setting '[sender] replyto'."]
-    assert sub.hint == "Did you mean 'reply_to'?"
+    with pytest.raises(SettingsError) as info:
+        load_settings(write(tmp_path, text))
+    by_message = {p.message: p for p in info.value.problems}
+    top = by_message["Unknown setting 'timezon': 'timezone' is left at its default."]
+    assert (top.code, top.severity, top.line) == ("settings-invalid", "error", 2)
+    assert top.hint == "Did you mean 'timezone'? Correct the spelling."
+    sub = by_message["Unknown setting '[sender] replyto': 'reply_to' is left at its default."]
     assert sub.line == 8
+
+
+def test_other_unknown_settings_are_warnings(tmp_path):
+    text = 'colour = "green"\nlocal = "x"\n' + SETTINGS
+    _settings, warnings = load_settings(write(tmp_path, text))
+    assert {(w.code, w.severity) for w in warnings} == {("settings-unknown", "warning")}
+    local = next(w for w in warnings if "local" in w.message)
+    assert local.hint == "Did you mean 'locale'?"  # locale is set, so this is something else
 
 
 def test_every_settings_error_is_listed_at_once(tmp_path):
