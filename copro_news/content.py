@@ -115,6 +115,7 @@ class SourceFile:
     body: str
     body_line: int  # 1-based line where the body starts
     front: str = ""  # the YAML between the two '---' lines
+    first_field: str = "title: ..."  # how the first field of such a file is written
     lines: dict[str, int] = field(default_factory=dict)  # field -> line
 
 
@@ -218,9 +219,23 @@ class _Reporter:
         self.problems.append(Problem(code, severity, message, self.rel, line, hint))
 
 
-def read_source(path: Path, rel: str, report: _Reporter) -> SourceFile | None:
-    """Read a file and split its front matter; report unreadable and empty files."""
+MAX_FILE_BYTES = 1_000_000  # a snippet is a few paragraphs; an email is clipped at 102 KB
+
+
+def read_source(
+    path: Path, rel: str, report: _Reporter, first_field: str = "title: ..."
+) -> SourceFile | None:
+    """Read a file and split its front matter; report unreadable, huge and empty files."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            report(
+                "file-invalid",
+                f"The file is too large for a newsletter ({size / 1_000_000:.1f} MB).",
+                None,
+                "A snippet holds a few paragraphs; put long texts on the website and link to them.",
+            )
+            return None
         raw = path.read_bytes()
     except OSError as e:
         report("file-invalid", f"Cannot read the file: {e.strerror}.")
@@ -259,7 +274,7 @@ def read_source(path: Path, rel: str, report: _Reporter) -> SourceFile | None:
             "yaml-invalid",
             "The file does not start with front matter.",
             1,
-            "The first line must be '---', then 'title: ...' and the other fields, then '---'.",
+            f"The first line must be '---', then '{first_field}' and the other fields, then '---'.",
         )
         return None
     end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
@@ -273,7 +288,15 @@ def read_source(path: Path, rel: str, report: _Reporter) -> SourceFile | None:
         return None
     front = "\n".join(lines[1:end])
     body = "\n".join(lines[end + 1 :])
-    return SourceFile(path=path, rel=rel, text=text, body=body, body_line=end + 2, front=front)
+    return SourceFile(
+        path=path,
+        rel=rel,
+        text=text,
+        body=body,
+        body_line=end + 2,
+        front=front,
+        first_field=first_field,
+    )
 
 
 def _parse_front(src: SourceFile, report: _Reporter) -> dict[str, tuple[Any, Any, int]] | None:
@@ -291,16 +314,7 @@ def _parse_front(src: SourceFile, report: _Reporter) -> dict[str, tuple[Any, Any
         finally:
             loader.dispose()
     except yaml.YAMLError as e:
-        mark = getattr(e, "context_mark", None) or getattr(e, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(e, "problem", None) or "it does not parse"
-        report(
-            "yaml-invalid",
-            f"The front matter is not valid YAML: {problem}.",
-            line,
-            "Write one 'field: value' per line; put quotes around a value that holds a colon "
-            "or starts with a special character.",
-        )
+        report("yaml-invalid", *_yaml_problem(e, front))
         return None
     if node is None:
         return {}
@@ -309,7 +323,7 @@ def _parse_front(src: SourceFile, report: _Reporter) -> dict[str, tuple[Any, Any
             "yaml-invalid",
             "The front matter must be a list of 'field: value' lines.",
             node.start_mark.line + 2,
-            "For example: title: Co-Pro Cuppa",
+            f"For example: {src.first_field}",
         )
         return None
     out: dict[str, tuple[Any, Any, int]] = {}
@@ -347,6 +361,82 @@ def _parse_front(src: SourceFile, report: _Reporter) -> dict[str, tuple[Any, Any
             out[key] = (raw, value, line)
     construct.dispose()
     return out
+
+
+_YAML_WORDS: tuple[tuple[str, str, str], ...] = (
+    # (what the parser says, what it means, what to do)
+    (
+        "\t",
+        "A tab is used to indent a line.",
+        "Indent with spaces, never tabs (most editors can show tabs).",
+    ),
+    (
+        "mapping values are not allowed",
+        "This line is read as part of the field above: a colon (:) inside a value, "
+        "or a line indented by mistake.",
+        "Start each field at the beginning of its line, and put a value that holds a colon "
+        'in quotes: title: "Share your views: the survey"',
+    ),
+    (
+        "cannot start any token",
+        "A value starts with a character that has a meaning here (like @, ` or %).",
+        'Put the value in quotes, for example: location: "@ the Town Hall"',
+    ),
+    (
+        "did not find expected ',' or",
+        "A list in [ ] or { } is not closed.",
+        "Close the bracket, or put the value in quotes if the brackets belong to the text.",
+    ),
+    (
+        "found unexpected end of stream",
+        "A quote is opened but not closed.",
+        "Close the quote at the end of the value.",
+    ),
+    (
+        "expected <document start>",
+        "The lines are not indented alike.",
+        "Start each field at the beginning of its line; indent only the lines under hero:.",
+    ),
+    (
+        "expected <block end>",
+        "The lines are not indented alike.",
+        "Start each field at the beginning of its line; indent only the lines under hero:.",
+    ),
+    (
+        "could not find expected ':'",
+        "A line is not in the form 'field: value'.",
+        "Write one 'field: value' per line; join a long value onto one line, in quotes.",
+    ),
+)
+
+
+# Problems the parser finds only after running past the line at fault.
+_STARTS_EARLIER = ("did not find expected ',' or", "found unexpected end of stream")
+
+
+def _yaml_problem(e: Exception, front: str) -> tuple[str, int, str]:
+    """The YAML error in plain words: (message, line in the file, hint)."""
+    problem = str(getattr(e, "problem", None) or "")
+    problem_mark = getattr(e, "problem_mark", None)
+    context_mark = getattr(e, "context_mark", None)
+    mark = problem_mark or context_mark
+    if context_mark is not None and any(p in problem for p in _STARTS_EARLIER):
+        mark = context_mark  # the parser ran on to the end: the trouble is where it began
+    line = mark.line + 2 if mark is not None else 1
+    lines = front.split("\n")
+    text = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+    if text[: len(text) - len(text.lstrip())].count("\t") or "tab" in problem:
+        problem = "\t"  # the parser's words differ; the line shows what is wrong
+    for said, meaning, hint in _YAML_WORDS:
+        if said in problem:
+            return meaning, line, hint
+    shown = f": {problem}" if problem else ""
+    return (
+        f"The front matter cannot be read{shown}.",
+        line,
+        "Write one 'field: value' per line; put quotes around a value that holds a colon "
+        "or starts with a special character.",
+    )
 
 
 def _text_of(raw: Any, value: Any) -> str | None:
@@ -598,7 +688,8 @@ def load_file(
 ) -> tuple[SourceFile | None, dict[str, Any], list[Problem]]:
     """Load one file of ``kind`` (``issue`` or a section). Never raises for bad content."""
     report = _Reporter(rel)
-    src = read_source(path, rel, report)
+    first = "subject: ..." if kind == "issue" else "title: ..."
+    src = read_source(path, rel, report, first)
     data: dict[str, Any] = {}
     if src is not None:
         parsed = _parse_front(src, report)

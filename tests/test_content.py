@@ -1,7 +1,9 @@
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from copro_news.content import load_issue, slugify
+import pytest
+
+from copro_news.content import load_file, load_issue, slugify
 from copro_news.workspace import load_workspace
 from tests.conftest import build_file_tree
 from tests.helpers import ISSUE_MD, fixture_workspace, snippet
@@ -194,3 +196,47 @@ def test_time_parsing_of_plain_times():
 
     assert _parse_time("9:05", "9:05") == time(9, 5)
     assert _parse_time("24:00", "24:00") is None
+
+
+@pytest.mark.parametrize(
+    ("front", "line", "message"),
+    [
+        ("title: A\nlink: https://x.org\n\tlocation: here", 4, "A tab is used to indent a line."),
+        ("title: A\nhero:\n\timage: x", 4, "A tab is used to indent a line."),
+        (
+            "title: Share your views: the survey",
+            2,
+            "This line is read as part of the field above: a colon (:) inside a value, "
+            "or a line indented by mistake.",
+        ),
+        ("title: A\nlocation: @home", 3, "A value starts with a character that has a meaning"),
+        ("title: [unclosed\nstart: 2026-12-01 10:00", 2, "A list in [ ] or { } is not closed."),
+        ('title: "open\nstart: 2026-12-01 10:00', 2, "A quote is opened but not closed."),
+        ("  title: A\nstart: 2026-12-01 10:00", 3, "The lines are not indented alike."),
+    ],
+)
+def test_yaml_mistakes_in_plain_words_at_their_line(tmp_path, front, line, message):
+    path = tmp_path / "x.md"
+    path.write_text(f"---\n{front}\n---\nText\n", encoding="utf-8")
+    _, _, found = load_file(path, "events", "x.md", LONDON)
+    (problem,) = found
+    assert problem.code == "yaml-invalid"
+    assert problem.line == line
+    assert problem.message.startswith(message)
+    assert "YAML" not in problem.message and "token" not in problem.message
+
+
+def test_a_huge_file_is_refused_before_it_is_read(workspace):
+    folder = workspace / "drafts/2026-12"
+    build_file_tree(folder, {"issue.md": ISSUE_MD})
+    (folder / "stories").mkdir()
+    (folder / "stories/huge.md").write_text(snippet("title: Huge", "word " * 250_000))
+    (problem,) = load(workspace).problems
+    assert problem.code == "file-invalid"
+    assert problem.message == "The file is too large for a newsletter (1.3 MB)."
+
+
+def test_issue_md_hints_name_its_own_fields(workspace):
+    build_file_tree(workspace / "drafts/2026-12", {"issue.md": "Hello\n"})
+    (problem,) = load(workspace).problems
+    assert "then 'subject: ...' and the other fields" in problem.hint
