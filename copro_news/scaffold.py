@@ -85,11 +85,28 @@ def init_workspace(
     if create_new(root / SETTINGS_FILE, settings_text(answers)):
         written.append(root / SETTINGS_FILE)
     (root / DRAFTS_DIR).mkdir(exist_ok=True)
-    if create_new(root / ".gitignore", GITIGNORE):
+    if create_new(root / ".gitignore", GITIGNORE) or _extend_gitignore(root / ".gitignore"):
         written.append(root / ".gitignore")
     if example:
         written += write_example(root / DRAFTS_DIR, today, answers.website)
     return written
+
+
+def _extend_gitignore(path: Path) -> bool:
+    """Add what copro-news makes to an existing .gitignore, keeping every line of it."""
+    from copro_news.fsutil import atomic_write
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    present = {line.strip() for line in text.splitlines()}
+    missing = [line for line in GITIGNORE.splitlines()[1:] if line not in present]
+    if not missing:
+        return False
+    joined = text if text.endswith("\n") or not text else text + "\n"
+    atomic_write(path, joined + GITIGNORE.splitlines()[0] + "\n" + "\n".join(missing) + "\n")
+    return True
 
 
 # --- issues and snippets -----------------------------------------------------------------------
@@ -133,7 +150,8 @@ def new_issue(drafts: Path, name: str, newsletter: str) -> Path:
     if path.exists():
         raise RefusedError(
             f"The issue {name} exists already: {path}.",
-            "Edit it, or add snippets to it with: copro-news add SECTION TITLE",
+            "Edit it and add snippets to it (copro-news add SECTION TITLE); if it is the "
+            f"example that init made, delete the folder drafts/{name} to start afresh.",
         )
     folder.mkdir(parents=True, exist_ok=True)
     create_new(path, issue_text(first, newsletter))
@@ -267,6 +285,8 @@ def write_example(drafts: Path, today: date, website: str) -> list[Path]:
     year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
     first = date(year, month, 1)
     folder = drafts / f"{year:04d}-{month:02d}"
+    if folder.exists():
+        return []  # an issue of the user's for that month: the example stays out of it
     written = []
     for rel, text in example_files(first, website).items():
         path = folder / rel

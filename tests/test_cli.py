@@ -100,11 +100,38 @@ def test_init_never_touches_an_existing_workspace(cli, tmp_path):
     assert settings.read_text().endswith("# my edit\n")
 
 
-def test_init_keeps_an_existing_gitignore(cli, tmp_path):
+def test_init_adds_to_an_existing_gitignore_and_keeps_its_lines(cli, tmp_path):
     (tmp_path / "ws").mkdir()
-    (tmp_path / "ws" / ".gitignore").write_text("mine\n")
+    (tmp_path / "ws" / ".gitignore").write_text("mine\noutbox/")
     assert cli("init", "ws", cwd=tmp_path).exit_code == 0
-    assert (tmp_path / "ws" / ".gitignore").read_text() == "mine\n"
+    text = (tmp_path / "ws" / ".gitignore").read_text()
+    assert text.startswith("mine\noutbox/\n")
+    assert text.count("outbox/") == 1 and "drafts/*/build/" in text
+    assert cli("init", "ws2", cwd=tmp_path).exit_code == 0
+
+
+def test_init_leaves_an_existing_issue_of_that_month_alone(cli, tmp_path):
+    month = next_month(date.today())
+    issue = tmp_path / "ws" / "drafts" / month / "issue.md"
+    issue.parent.mkdir(parents=True)
+    issue.write_text("mine")
+    r = cli("init", "ws", cwd=tmp_path)
+    assert r.exit_code == 0
+    assert issue.read_text() == "mine"
+    assert sorted(p.name for p in issue.parent.iterdir()) == ["issue.md"]
+
+
+def test_init_without_example_says_to_start_an_issue(cli, tmp_path):
+    r = cli("init", "ws", "--no-example", cwd=tmp_path)
+    assert r.exit_code == 0
+    assert "Next: cd ws && copro-news new" in r.stdout
+    assert list((tmp_path / "ws" / "drafts").iterdir()) == []
+
+
+def test_init_inside_a_workspace_warns(cli, workspace):
+    r = cli("init", "inner", cwd=workspace)
+    assert r.exit_code == 0
+    assert "is inside the workspace" in r.stderr
 
 
 def test_init_rejects_bad_input(cli, tmp_path):

@@ -98,7 +98,13 @@ def test_wheel_ships_the_templates_and_works_outside_the_repository(tmp_path):
 
 def test_init_asks_on_a_terminal(tmp_path):
     """On a terminal, init asks for the name, sender, postal address and website."""
-    answers = ["Camden Co-Pro", "news@camden.example.org", "2 Hill Road, London", ""]
+    answers = [
+        "Camden Co-Pro",
+        "not an address",
+        "news@camden.example.org",
+        "2 Hill Road, London",
+        "",
+    ]
     code, output = on_terminal(["init", "news"], tmp_path, answers)
     assert code == 0, output
     toml = (tmp_path / "news" / "copro-news.toml").read_text()
@@ -106,3 +112,4 @@ def test_init_asks_on_a_terminal(tmp_path):
     assert 'email = "news@camden.example.org"' in toml
     assert 'postal_address = "2 Hill Road, London"' in toml
     assert "Newsletter or organisation name" in output
+    assert "'not an address' is not an email address." in output  # asked again, not stopped

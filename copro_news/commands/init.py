@@ -3,12 +3,8 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
-
-if TYPE_CHECKING:
-    from copro_news.scaffold import InitAnswers
 
 
 def command(
@@ -37,7 +33,9 @@ def command(
           --email news@example.org --postal-address "1 High St, London"
     """
     from copro_news import console
+    from copro_news.errors import UsageError
     from copro_news.scaffold import InitAnswers, init_workspace
+    from copro_news.workspace import SETTINGS_FILE
 
     answers = InitAnswers(timezone=timezone)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
@@ -48,29 +46,46 @@ def command(
         ("website", website, "Website"),
     ):
         if given is not None:
+            problem = _problem(field, given)
+            if problem:
+                raise UsageError(*problem)
             setattr(answers, field, given)
         elif interactive:
-            setattr(answers, field, typer.prompt(question, default=getattr(answers, field)))
-    _validate(answers)
-    today = datetime.now().date()
-    written = init_workspace(directory, answers, example=example, today=today)
+            while True:  # ask again until the answer can be used
+                answer = typer.prompt(question, default=getattr(answers, field))
+                problem = _problem(field, answer)
+                if not problem:
+                    break
+                console.err().print(f"  {console.escape(problem[0])} {console.escape(problem[1])}")
+            setattr(answers, field, answer)
     root = directory.resolve()
-    written = [p.resolve() for p in written]
+    outer = next((p for p in root.parents if (p / SETTINGS_FILE).is_file()), None)
+    if outer is not None and not (root / SETTINGS_FILE).exists():
+        console.warn(
+            f"{root} is inside the workspace {outer}: commands run here will use the new one."
+        )
+    today = datetime.now().date()
+    written = [
+        p.resolve() for p in init_workspace(directory, answers, example=example, today=today)
+    ]
     out = console.out()
     out.print(f"Made a copro-news workspace in {console.escape(root)}")
     for path in written:
         out.print(f"  {console.escape(path.relative_to(root).as_posix())}")
     cd = "" if root == Path.cwd().resolve() else f"cd {directory} && "
-    out.print(f"Next: {console.escape(cd)}copro-news draft")
+    has_issue = any(p.name == "issue.md" for p in written)
+    out.print(f"Next: {console.escape(cd)}copro-news {'draft' if has_issue else 'new'}")
 
 
-def _validate(a: InitAnswers) -> None:
-    from copro_news.errors import UsageError
+def _problem(field: str, value: str) -> tuple[str, str] | None:
+    """Why an answer cannot be used, and how to give one that can; None if it is fine."""
     from copro_news.workspace import is_email, is_url
 
-    if not is_email(a.email):
-        raise UsageError(f"{a.email!r} is not an email address.", "For example: news@example.org")
-    if not is_url(a.website):
-        raise UsageError(f"{a.website!r} is not a web address.", "For example: https://example.org")
-    if not a.name.strip() or not a.postal_address.strip():
-        raise UsageError("The name and the postal address cannot be empty.")
+    if field == "email" and not is_email(value):
+        return f"{value!r} is not an email address.", "For example: news@example.org"
+    if field == "website" and not is_url(value):
+        return f"{value!r} is not a web address.", "For example: https://example.org"
+    if field in ("name", "postal_address") and not value.strip():
+        label = "The name" if field == "name" else "The postal address"
+        return f"{label} cannot be empty.", "It is printed in the footer of every issue."
+    return None
