@@ -113,6 +113,9 @@ def _log_traceback() -> Path | None:
         return None
 
 
+_GLOBAL_OPTIONS = ("--workspace", "-w", "--no-color", "--debug", "--version")
+
+
 def _os_error(e: OSError) -> tuple[str, str]:
     """A file-system error in plain words: what could not be done, where, and what to try."""
     import errno
@@ -160,6 +163,12 @@ def main(argv: list[str] | None = None) -> None:
             show()
         else:
             print(f"Error: {e.format_message()}", file=sys.stderr)
+        option = getattr(e, "option_name", None)
+        if option in _GLOBAL_OPTIONS:
+            print(
+                f"Hint: {option} goes before the command: copro-news {option} ... COMMAND",
+                file=sys.stderr,
+            )
         sys.exit(getattr(e, "exit_code", EXIT_USAGE))
     except BrokenPipeError:
         sys.exit(0)

@@ -88,7 +88,7 @@ def print_problems(problems: list[Any], *, console: Console | None = None) -> No
     last_file: object = object()
     for p in problems:
         if p.file != last_file:
-            c.print(f"[bold]{escape(p.file or '(issue)')}[/]")
+            c.print(f"[bold]{escape(p.file or 'The whole issue')}[/]")
             last_file = p.file
         colour = "red" if p.severity == "error" else "yellow"
         where = f"{p.file}:{p.line}" if p.line else (p.file or "")

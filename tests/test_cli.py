@@ -308,13 +308,13 @@ def test_bad_settings_are_listed_with_lines(cli, workspace):
 def test_templates_list_and_copy(cli, workspace):
     r = cli("templates", cwd=workspace)
     assert r.exit_code == 0
-    assert re.search(r"templates/email.html\s+house style", r.stdout)
+    assert re.search(r"^email.html\s+house style \(packaged\)$", r.stdout, re.M)
     mine = workspace / "templates" / "style.css"
     mine.parent.mkdir()
     mine.write_text("/* mine */")
     r = cli("templates", "--copy", cwd=workspace)
     assert r.exit_code == 0
-    assert re.search(r"templates/style.css\s+kept \(exists\)", r.stdout)
+    assert re.search(r"^style.css\s+kept \(exists\)$", r.stdout, re.M)
     assert mine.read_text() == "/* mine */"
     assert (workspace / "templates/sections/events.html").is_file()
     assert (workspace / "templates/email.txt").is_file()
@@ -484,3 +484,25 @@ def test_no_color_on_a_terminal_prints_no_escape_codes(tmp_path, monkeypatch):
     monkeypatch.delenv("NO_COLOR")
     code, output = on_terminal(["draft", "nope"], tmp_path, [])
     assert "\x1b[" in output  # colour on a terminal otherwise
+
+
+def test_templates_point_out_files_that_are_not_used(cli, workspace):
+    (workspace / "templates/sections").mkdir(parents=True)
+    (workspace / "templates/sections/event.html").write_text("x")
+    (workspace / "templates/style.css").write_text("p {}")
+    r = cli("templates", cwd=workspace)
+    assert re.search(r"^style.css\s+yours, in templates/$", r.stdout, re.M)
+    assert re.search(r"^templates/sections/event.html\s+not used", r.stdout, re.M)
+
+
+def test_a_global_option_after_the_command_is_explained(cli, workspace):
+    r = cli("draft", "-w", str(workspace), cwd=workspace)
+    assert r.exit_code == 2
+    assert "Hint: -w goes before the command" in r.stderr
+
+
+def test_add_suggests_the_section_meant(cli, workspace):
+    cli("new", "2026-12", cwd=workspace)
+    r = cli("add", "evnts", "Cuppa", cwd=workspace)
+    assert r.exit_code == 2
+    assert "Hint: Did you mean events?" in r.stderr

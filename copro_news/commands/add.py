@@ -9,8 +9,10 @@ from copro_news.commands import common
 
 def command(
     ctx: typer.Context,
-    section: str = typer.Argument(..., help="events, partnerships, actions or stories."),
-    title: str = typer.Argument(..., help="The snippet's title, in quotes."),
+    section: str = typer.Argument(
+        ..., metavar="SECTION", help="events, partnerships, actions or stories."
+    ),
+    title: str = typer.Argument(..., metavar="TITLE", help="The snippet's title, in quotes."),
     issue: str | None = typer.Option(None, "--issue", "-i", help=common.ISSUE_HELP),
     edit: bool = typer.Option(False, "--edit", "-e", help="Open the new file in $EDITOR."),
 ) -> None:
@@ -33,7 +35,13 @@ def command(
 
     kind = normalise_section(section)
     if kind is None:
-        raise UsageError(f"{section!r} is not a section.", f"Use one of: {', '.join(SECTIONS)}.")
+        import difflib
+
+        close = difflib.get_close_matches(section.lower(), SECTIONS, n=1)
+        hint = f"Did you mean {close[0]}? " if close else ""
+        raise UsageError(
+            f"{section!r} is not a section.", f"{hint}Use one of: {', '.join(SECTIONS)}."
+        )
     ws = common.workspace(ctx)
     folder = ws.resolve_issue(issue)
     path = new_snippet(folder, kind, title)

@@ -34,5 +34,13 @@ def command(
             created = create_new(target, (source / name).read_text(encoding="utf-8"))
             state = "copied" if created else "kept (exists)"
         else:
-            state = "workspace" if target.is_file() else "house style"
-        out.print(f"{console.escape(('templates/' + name).ljust(36))} {state}")
+            state = "yours, in templates/" if target.is_file() else "house style (packaged)"
+        out.print(f"{console.escape(name.ljust(28))} {state}")
+    if ws.templates.is_dir():
+        for path in sorted(p for p in ws.templates.rglob("*") if p.is_file()):
+            name = path.relative_to(ws.templates).as_posix()
+            if name not in TEMPLATE_FILES and not name.startswith("."):
+                out.print(
+                    f"{console.escape(('templates/' + name).ljust(28))} not used: no template "
+                    "has this name"
+                )
