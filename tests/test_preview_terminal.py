@@ -176,3 +176,13 @@ def test_on_a_terminal_links_are_clickable_unless_colour_is_off(example, args, n
     assert b"Have your say" in out
     assert (b"\x1b]8;" in out) is escapes
     assert (b"\x1b[" in out) is escapes
+
+
+def test_text_view_of_a_broken_issue_says_it_cannot_be_shown(cli, tmp_path):
+    from tests.helpers import fixture_workspace
+
+    folder = fixture_workspace(tmp_path)
+    (folder / "stories" / "bad.md").write_text("---\ntitle: [x\n---\n")
+    r = cli("preview", "--text", cwd=tmp_path)
+    assert r.exit_code == 1
+    assert "Error: The issue has 1 error, so it cannot be shown." in r.stderr

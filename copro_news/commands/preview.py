@@ -103,8 +103,18 @@ def _text(ctx: typer.Context, name: str | None) -> None:
     from copro_news import console
     from copro_news.build import render_checked
 
+    from copro_news.checks.registry import count
+    from copro_news.errors import ContentError
+
     ws, loaded = common.issue(ctx, name)
-    build, problems = render_checked(ws, loaded)
+    try:
+        build, problems = render_checked(ws, loaded)
+    except ContentError as e:
+        errors = count(e.problems)[0]
+        raise ContentError(
+            e.problems,
+            f"The issue has {errors} error{'s' if errors != 1 else ''}, so it cannot be shown.",
+        ) from None
     if problems:
         console.print_problems(problems)
     sys.stdout.write(build.text)
