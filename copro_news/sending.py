@@ -189,10 +189,15 @@ class Sender:
         progress: Progress = no_progress,
         sleep: Callable[[float], None] = time.sleep,
         dry_run: bool = False,
+        issue: str | None = None,
+        record_name: str | None = None,
     ) -> None:
         self.provider = provider
         self.issue_dir = Path(issue_dir)
         self.message = message
+        #: The issue this send is for; a record of another issue is refused, never reused.
+        self.issue = issue or (message.issue_id if message else self.issue_dir.name)
+        self.record_name = record_name
         self.list_id = list_id
         self.zone = zone
         self.clock = clock
@@ -224,7 +229,7 @@ class Sender:
 
     # -- the record ---------------------------------------------------------------------
     def _open_record(self) -> SendRecord:
-        rec = sendrecord.load(self.issue_dir)
+        rec = sendrecord.load(self.issue_dir, issue=self.issue, shown_as=self.record_name)
         if rec is not None and (rec.provider, rec.list_id) == (self.provider.name, self.list_id):
             return rec
         if (
@@ -242,7 +247,7 @@ class Sender:
                 "One issue goes out once. Put the provider settings back to see its status.",
             )
         return sendrecord.new_record(
-            self.message.issue_id if self.message else self.issue_dir.name,
+            self.issue,
             self.provider.name,
             self.list_id,
             self.clock(),

@@ -37,8 +37,8 @@ def issue_status(ws: Workspace, folder: Path, *, progress: Progress = no_progres
     from copro_news.sending import provider_for
 
     zone = ws.settings.tz
-    rec = sendrecord.load(folder)
     issue = folder.name
+    rec = sendrecord.load(folder, issue=issue, shown_as=ws.rel(sendrecord.path_for(folder)))
     if rec is None:
         return IssueStatus(
             issue,

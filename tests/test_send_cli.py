@@ -332,3 +332,49 @@ def test_one_send_of_an_issue_at_a_time(cli, outbox_ws):
         assert "Another copro-news command is sending issue 2026-12 right now." in r.stderr
     assert not (outbox_ws / "outbox").exists()
     assert cli("send", "--yes", cwd=outbox_ws).exit_code == 0
+
+
+# -- a send record copied with its folder ------------------------------------------------------
+
+
+def copy_issue(ws: Path, new: str = "2027-01") -> Path:
+    import shutil
+
+    folder = ws / "drafts" / new
+    shutil.copytree(ws / "drafts" / "2026-12", folder)
+    issue = folder / "issue.md"
+    issue.write_text(
+        issue.read_text().replace("2026-12-01", "2027-01-01").replace("December", "January")
+    )
+    return folder
+
+
+def test_a_send_record_copied_with_the_folder_is_never_reused(cli, outbox_ws):
+    assert cli("send", "--test", "me@example.org", "--offline", cwd=outbox_ws).exit_code == 0
+    december = (outbox_ws / "drafts" / "2026-12" / "send.json").read_text()
+    copy_issue(outbox_ws)
+    before = sorted(p.name for p in (outbox_ws / "outbox").rglob("*.eml"))
+
+    for args in (["send", "2027-01", "--yes"], ["send", "2027-01", "--test", "me@example.org"]):
+        r = cli(*args, "--offline", cwd=outbox_ws)
+        assert r.exit_code == 1, r.output
+        assert r.stderr.splitlines()[0] == (
+            "Error: drafts/2027-01/send.json belongs to issue 2026-12 (copied with the folder?)."
+        )
+        assert (
+            "Hint: If issue 2027-01 was never sent, delete drafts/2027-01/send.json "
+            "and run the command again." in r.stderr
+        )
+    r = cli("status", "2027-01", cwd=outbox_ws)
+    assert r.exit_code == 1
+    assert "drafts/2027-01/send.json belongs to issue 2026-12 (copied with the folder?)" in (
+        r.stderr
+    )
+    assert sorted(p.name for p in (outbox_ws / "outbox").rglob("*.eml")) == before
+    assert (outbox_ws / "drafts" / "2026-12" / "send.json").read_text() == december
+
+    (outbox_ws / "drafts" / "2027-01" / "send.json").unlink()
+    assert cli("send", "2027-01", "--yes", "--offline", cwd=outbox_ws).exit_code == 0
+    assert cli("send", "2026-12", "--yes", "--offline", cwd=outbox_ws).exit_code == 0
+    assert len(list((outbox_ws / "outbox").glob("2026-12-list-*.eml"))) == 1
+    assert len(list((outbox_ws / "outbox").glob("2027-01-list-*.eml"))) == 1

@@ -117,6 +117,8 @@ def _run(
         zone=tz,
         progress=waiting,
         dry_run=dry_run,
+        issue=loaded.id,
+        record_name=ws.rel(sending.sendrecord.path_for(loaded.folder)),
     )
     out = console.out()
     if test:
