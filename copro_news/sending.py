@@ -299,7 +299,7 @@ class Sender:
         for other in others:
             if other.gone or other.status == SCHEDULED:
                 raise RefusedError(
-                    f"Issue {rec.issue} already {self._went(other)} "
+                    f"Issue {rec.issue} {self._went(other)} "
                     f"(campaign {other.id}, '{other.title}').",
                     "One issue goes out once. The send record of that campaign is missing; "
                     "look at it in the provider's web app.",
@@ -321,13 +321,15 @@ class Sender:
         return None
 
     def _went(self, campaign: Campaign) -> str:
+        """What happened to the campaign: 'is already scheduled for ...', 'already went out ...'."""
         where = f"to '{campaign.list_name or campaign.list_id}' through {self.provider.label}"
         when = campaign.send_time
         if campaign.status == SCHEDULED:
-            return f"is scheduled for {format_when(when, self.zone) if when else 'later'} {where}"
+            at = format_when(when, self.zone) if when else "later"
+            return f"is already scheduled for {at} {where}"
         if when is not None:
-            return f"went out on {format_when(when, self.zone)} {where}"
-        return f"went out {where}"
+            return f"already went out on {format_when(when, self.zone)} {where}"
+        return f"already went out {where}"
 
     def _settle(self, campaign: Campaign) -> None:
         """Bring the record in line with a campaign that is no longer a draft."""
@@ -367,7 +369,7 @@ class Sender:
         hint = "One issue goes out once."
         if campaign.status == SCHEDULED:
             hint += " To change the time, run 'copro-news send --cancel' first."
-        raise RefusedError(f"Issue {self.record.issue} already {self._went(campaign)}.", hint)
+        raise RefusedError(f"Issue {self.record.issue} {self._went(campaign)}.", hint)
 
     # -- changing things at the provider -----------------------------------------------
     def _ensure_campaign(self, out: Outcome) -> Campaign | None:

@@ -122,7 +122,7 @@ def test_outbox_schedule_and_cancel(cli, outbox_ws):
     ]
     r = cli("send", "--yes", cwd=outbox_ws)
     assert r.exit_code == 1
-    assert "is scheduled for Mon 5 Jan 2099 09:07 GMT" in r.stderr
+    assert "Error: Issue 2026-12 is already scheduled for Mon 5 Jan 2099 09:07 GMT" in r.stderr
     assert "Hint: One issue goes out once. To change the time, run 'copro-news send --cancel'" in (
         r.stderr
     )
