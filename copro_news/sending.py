@@ -207,19 +207,12 @@ class Sender:
         self._created_now = False
         self._located: Campaign | None = None
         self.record = self._open_record()
-        self.hash = (
-            sendrecord.content_hash(
-                message.subject,
-                message.preheader,
-                message.from_name,
-                message.from_email,
-                message.reply_to,
-                message.html,
-                message.text,
-            )
-            if message is not None
-            else ""
-        )
+        self.hash = message_hash(message) if message is not None else ""
+
+    def use(self, message: Message) -> None:
+        """The built issue, when it was built after the Sender was made."""
+        self.message = message
+        self.hash = message_hash(message)
 
     @property
     def msg(self) -> Message:
@@ -428,11 +421,7 @@ class Sender:
     def send_test(self, addresses: list[str]) -> Outcome:
         dry_run = self.dry_run
         out = Outcome(record=self.record)
-        if self.record.phase in (sendrecord.SEND_REQUESTED, sendrecord.SCHEDULE_REQUESTED):
-            raise RefusedError(
-                f"An earlier send of issue {self.record.issue} did not finish.",
-                "Run 'copro-news send' to find out whether it went, and to finish it.",
-            )
+        self._refuse_unfinished_send()
         campaign = self._ensure_campaign(out)
         self._refuse_unless_draft(campaign)
         self._upload(campaign, out)
@@ -468,6 +457,22 @@ class Sender:
         out.done.append(f"sent a test to {who}")
         out.campaign = campaign
         return out
+
+    def refuse_early(self, *, test: bool = False) -> None:
+        """Refuse now what the record and the provider already rule out (sent, scheduled).
+
+        Needs no built issue, so it runs before the checks: the reason given is the right one.
+        """
+        if test:
+            self._refuse_unfinished_send()
+        self._refuse_unless_draft(self.locate())
+
+    def _refuse_unfinished_send(self) -> None:
+        if self.record.phase in (sendrecord.SEND_REQUESTED, sendrecord.SCHEDULE_REQUESTED):
+            raise RefusedError(
+                f"An earlier send of issue {self.record.issue} did not finish.",
+                "Run 'copro-news send' to find out whether it went, and to finish it.",
+            )
 
     def plan(self, when: datetime | None = None) -> SendPlan:
         """Look, change nothing: what a send would do, or a refusal if it must not happen."""
@@ -631,6 +636,19 @@ def iter_records(drafts: Path) -> Iterator[tuple[str, SendRecord | None]]:
         return
     for folder in sorted(p for p in drafts.iterdir() if p.is_dir() and not p.name.startswith(".")):
         yield folder.name, sendrecord.load(folder)
+
+
+def message_hash(message: Message) -> str:
+    """What the record keeps of the content, to tell whether it changed since."""
+    return sendrecord.content_hash(
+        message.subject,
+        message.preheader,
+        message.from_name,
+        message.from_email,
+        message.reply_to,
+        message.html,
+        message.text,
+    )
 
 
 # -- the workspace side: build, check, and pick the provider -----------------------------------

@@ -378,3 +378,18 @@ def test_a_send_record_copied_with_the_folder_is_never_reused(cli, outbox_ws):
     assert cli("send", "2026-12", "--yes", "--offline", cwd=outbox_ws).exit_code == 0
     assert len(list((outbox_ws / "outbox").glob("2026-12-list-*.eml"))) == 1
     assert len(list((outbox_ws / "outbox").glob("2027-01-list-*.eml"))) == 1
+
+
+def test_a_second_schedule_is_refused_as_scheduled_before_any_check(cli, outbox_ws):
+    action = outbox_ws / "drafts" / "2026-12" / "actions" / "survey.md"
+    action.parent.mkdir()
+    action.write_text("---\ntitle: Share your views\ndeadline: 2099-01-10\n---\nTell us.\n")
+    assert cli("send", "--schedule", "2099-01-05 09:00", "--yes", cwd=outbox_ws).exit_code == 0
+    # At the new time the deadline has passed: a check error, but not the reason to refuse.
+    r = cli("send", "--schedule", "2099-01-20 09:00", "--yes", "--offline", cwd=outbox_ws)
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[0].startswith("Error: Issue 2026-12 is already scheduled for ")
+    assert "deadline-passed" not in r.stderr
+    r = cli("send", "--test", "me@example.org", "--offline", cwd=outbox_ws)
+    assert r.exit_code == 1
+    assert "is already scheduled" in r.stderr

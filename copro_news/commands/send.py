@@ -100,19 +100,10 @@ def _run(
         when = sending.parse_schedule(
             schedule, tz, now=sending.utc_now(), step_minutes=provider.schedule_step_minutes
         )
-    message = None
-    if not cancel:  # cancelling needs no build: it must work even when the issue has errors
-        with console.progress("Checking links", enabled=not offline) as progress:
-            build, problems = sending.checked_build(
-                ws, loaded, at=when, offline=offline, progress=progress
-            )
-        if problems:
-            console.print_problems(problems)
-        message = sending.message_for(ws, build)
     sender = sending.Sender(
         provider,
         loaded.folder,
-        message,
+        None,
         list_id,
         zone=tz,
         progress=waiting,
@@ -120,6 +111,16 @@ def _run(
         issue=loaded.id,
         record_name=ws.rel(sending.sendrecord.path_for(loaded.folder)),
     )
+    if not cancel:  # cancelling needs no build: it must work even when the issue has errors
+        # Already sent or scheduled is the reason to refuse, whatever the checks would say.
+        sender.refuse_early(test=bool(test))
+        with console.progress("Checking links", enabled=not offline) as progress:
+            build, problems = sending.checked_build(
+                ws, loaded, at=when, offline=offline, progress=progress
+            )
+        if problems:
+            console.print_problems(problems)
+        sender.use(sending.message_for(ws, build))
     out = console.out()
     if test:
         result = sender.send_test(test)
