@@ -56,6 +56,13 @@ RECHECKS = 3
 RECHECK_DELAY = 5.0
 SCHEDULE_FORMAT = "%Y-%m-%d %H:%M"
 
+SCHEDULED_CHANGED = (
+    "The issue changed since it was scheduled: the content as it was then will go out."
+)
+SCHEDULED_CHANGED_HINT = (
+    "To send the new content, run 'copro-news send --cancel', then send it again."
+)
+
 
 def no_progress(_text: str) -> AbstractContextManager[object]:
     return nullcontext()
@@ -191,6 +198,7 @@ class Sender:
         dry_run: bool = False,
         issue: str | None = None,
         record_name: str | None = None,
+        current_hash: Callable[[], str | None] | None = None,
     ) -> None:
         self.provider = provider
         self.issue_dir = Path(issue_dir)
@@ -198,6 +206,8 @@ class Sender:
         #: The issue this send is for; a record of another issue is refused, never reused.
         self.issue = issue or (message.issue_id if message else self.issue_dir.name)
         self.record_name = record_name
+        #: The content hash of the issue as it is now, before ``message`` is known.
+        self.current_hash = current_hash
         self.list_id = list_id
         self.zone = zone
         self.clock = clock
@@ -361,8 +371,24 @@ class Sender:
             )
         hint = "One issue goes out once."
         if campaign.status == SCHEDULED:
-            hint += " To change the time, run 'copro-news send --cancel' first."
+            if self._changed_since_upload():
+                hint = SCHEDULED_CHANGED + " " + SCHEDULED_CHANGED_HINT
+            else:
+                hint += (
+                    " To change the time or the content, run 'copro-news send --cancel' "
+                    "first, then send it again."
+                )
         raise RefusedError(f"Issue {self.record.issue} {self._went(campaign)}.", hint)
+
+    def _changed_since_upload(self) -> bool:
+        """True when the issue now differs from the content the campaign holds."""
+        uploaded = self.record.content_hash
+        if not uploaded:
+            return False
+        now = self.hash if self.message is not None else None
+        if now is None and self.current_hash is not None:
+            now = self.current_hash()
+        return bool(now) and now != uploaded
 
     # -- changing things at the provider -----------------------------------------------
     def _ensure_campaign(self, out: Outcome) -> Campaign | None:
@@ -652,6 +678,20 @@ def message_hash(message: Message) -> str:
 
 
 # -- the workspace side: build, check, and pick the provider -----------------------------------
+
+
+def current_hash(ws: Workspace, issue: Issue) -> str | None:
+    """The content hash of ``issue`` as it would go out now; None when it cannot be built."""
+    from copro_news.errors import CoproNewsError
+    from copro_news.render import build_issue
+
+    if issue.errors:
+        return None
+    try:
+        build = build_issue(ws, issue, provider=ws.settings.provider.name)
+    except CoproNewsError:
+        return None
+    return message_hash(message_for(ws, build))
 
 
 def list_id_for(ws: Workspace) -> str:

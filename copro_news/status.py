@@ -89,12 +89,48 @@ def issue_status(ws: Workspace, folder: Path, *, progress: Progress = no_progres
     for t in rec.tests:
         outcome = "" if t.outcome == "sent" else " (not confirmed)"
         lines.append(f"  Test:      {', '.join(t.addresses)} on {_when(t.at, zone)}{outcome}")
+    lines.extend(_changes(ws, folder, rec, state))
     if rec.phase.endswith("_requested"):
         lines.append(
             "  An earlier command stopped before the provider answered; "
             "run 'copro-news send' to finish it from the provider's state."
         )
     return IssueStatus(issue, state, rec, campaign, lines, warning)
+
+
+def _changes(ws: Workspace, folder: Path, rec: SendRecord, state: str) -> list[str]:
+    """Whether the issue changed since it was scheduled, sent or last tested."""
+    from copro_news.sending import SCHEDULED_CHANGED, SCHEDULED_CHANGED_HINT
+
+    if state == "scheduled":
+        since, then = rec.content_hash, "it was scheduled"
+    elif state in ("sent", "sending"):
+        since, then = rec.content_hash, "it went out"
+    elif rec.last_test is not None:
+        since, then = rec.last_test.content_hash, "the last test"
+    else:
+        return []
+    if not since:
+        return []
+    from copro_news.content import load_issue
+    from copro_news.sending import current_hash
+
+    try:
+        now = current_hash(ws, load_issue(ws, folder))
+    except CoproNewsError:
+        now = None
+    if now is None:
+        return [
+            f"  The issue has errors now, so copro-news cannot tell whether it changed since "
+            f"{then} (see 'copro-news check')."
+        ]
+    if now == since:
+        return []
+    if state == "scheduled":
+        return [f"  {SCHEDULED_CHANGED}", f"  {SCHEDULED_CHANGED_HINT}"]
+    if then == "it went out":
+        return ["  The issue changed since it went out: the files no longer match what was sent."]
+    return ["  The issue changed since the last test; send another test to see it."]
 
 
 def all_issues(ws: Workspace) -> list[tuple[str, SendRecord | None]]:

@@ -123,9 +123,10 @@ def test_outbox_schedule_and_cancel(cli, outbox_ws):
     r = cli("send", "--yes", cwd=outbox_ws)
     assert r.exit_code == 1
     assert "Error: Issue 2026-12 is already scheduled for Mon 5 Jan 2099 09:07 GMT" in r.stderr
-    assert "Hint: One issue goes out once. To change the time, run 'copro-news send --cancel'" in (
-        r.stderr
-    )
+    assert (
+        "Hint: One issue goes out once. To change the time or the content, run "
+        "'copro-news send --cancel' first, then send it again."
+    ) in r.stderr
     r = cli("send", "--cancel", cwd=outbox_ws)
     assert r.exit_code == 0, r.output
     assert "Cancelled the scheduled send." in r.stdout
@@ -393,3 +394,59 @@ def test_a_second_schedule_is_refused_as_scheduled_before_any_check(cli, outbox_
     r = cli("send", "--test", "me@example.org", "--offline", cwd=outbox_ws)
     assert r.exit_code == 1
     assert "is already scheduled" in r.stderr
+
+
+def edit_issue(ws: Path) -> None:
+    issue = ws / "drafts" / "2026-12" / "issue.md"
+    issue.write_text(issue.read_text().replace("the training", "the training day"))
+
+
+def test_status_and_send_say_the_issue_changed_since_it_was_scheduled(cli, outbox_ws):
+    assert cli("send", "--schedule", "2099-01-05 09:00", "--yes", cwd=outbox_ws).exit_code == 0
+    r = cli("status", cwd=outbox_ws)
+    assert r.exit_code == 0, r.output
+    assert "changed" not in r.output  # built again, the same issue gives the same content
+
+    edit_issue(outbox_ws)
+    r = cli("status", cwd=outbox_ws)
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("Issue 2026-12: scheduled\n")
+    assert (
+        "  The issue changed since it was scheduled: the content as it was then will go out.\n"
+        "  To send the new content, run 'copro-news send --cancel', then send it again.\n"
+    ) in r.stdout
+
+    r = cli("send", "--schedule", "2099-01-06 09:00", "--yes", cwd=outbox_ws)
+    assert r.exit_code == 1
+    assert "Error: Issue 2026-12 is already scheduled for Mon 5 Jan 2099 09:00 GMT" in r.stderr
+    assert (
+        "Hint: The issue changed since it was scheduled: the content as it was then will go "
+        "out. To send the new content, run 'copro-news send --cancel', then send it again."
+    ) in r.stderr
+
+
+def test_status_says_the_issue_changed_since_it_went_out(cli, outbox_ws):
+    assert cli("send", "--test", "me@example.org", cwd=outbox_ws).exit_code == 0
+    edit_issue(outbox_ws)
+    r = cli("status", cwd=outbox_ws)
+    assert "  The issue changed since the last test; send another test to see it.\n" in r.stdout
+    assert cli("send", "--yes", cwd=outbox_ws).exit_code == 0
+    assert "changed" not in cli("status", cwd=outbox_ws).stdout
+    edit_issue(outbox_ws)
+    r = cli("status", cwd=outbox_ws)
+    assert r.stdout.startswith("Issue 2026-12: sent\n")
+    assert "  The issue changed since it went out: the files no longer match what was sent.\n" in (
+        r.stdout
+    )
+
+
+def test_status_of_a_scheduled_issue_that_has_errors_now(cli, outbox_ws):
+    assert cli("send", "--schedule", "2099-01-05 09:00", "--yes", cwd=outbox_ws).exit_code == 0
+    issue = outbox_ws / "drafts" / "2026-12" / "issue.md"
+    issue.write_text(issue.read_text().replace("date: 2026-12-01", "date: someday"))
+    r = cli("status", cwd=outbox_ws)
+    assert r.exit_code == 0, r.output
+    assert (
+        "  The issue has errors now, so copro-news cannot tell whether it changed since it "
+        "was scheduled (see 'copro-news check').\n"
+    ) in r.stdout

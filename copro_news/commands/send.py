@@ -110,6 +110,7 @@ def _run(
         dry_run=dry_run,
         issue=loaded.id,
         record_name=ws.rel(sending.sendrecord.path_for(loaded.folder)),
+        current_hash=lambda: sending.current_hash(ws, loaded),
     )
     if not cancel:  # cancelling needs no build: it must work even when the issue has errors
         # Already sent or scheduled is the reason to refuse, whatever the checks would say.
