@@ -155,6 +155,13 @@ def lookback(issue_id: str, started_at: datetime) -> datetime:
     return min(since, issue_start - timedelta(days=92))
 
 
+def find_issue_campaigns(
+    provider: Provider, list_id: str, issue: str, since: datetime
+) -> list[Campaign]:
+    """Every campaign of ``issue`` at the provider, whatever its record: by the marker's prefix."""
+    return provider.find_campaigns(list_id, f"[cn:{issue}:", since)
+
+
 @dataclass
 class SendPlan:
     """What a send will do, for the confirmation prompt."""
@@ -272,7 +279,7 @@ class Sender:
         rec = self.record
         since = lookback(rec.issue, sendrecord.parse_time(rec.started_at) or self.clock())
         with self._wait(f"Looking for this issue's campaign at {self.provider.label}"):
-            return self.provider.find_campaigns(self.list_id, f"[cn:{rec.issue}:", since)
+            return find_issue_campaigns(self.provider, self.list_id, rec.issue, since)
 
     def locate(self) -> Campaign | None:
         """The issue's campaign at the provider, or None; refuses when another one went out."""

@@ -40,13 +40,7 @@ def issue_status(ws: Workspace, folder: Path, *, progress: Progress = no_progres
     issue = folder.name
     rec = sendrecord.load(folder, issue=issue, shown_as=ws.rel(sendrecord.path_for(folder)))
     if rec is None:
-        return IssueStatus(
-            issue,
-            sendrecord.DRAFTED,
-            None,
-            None,
-            [f"Issue {issue}: drafted; nothing was sent yet (no send record)."],
-        )
+        return _without_record(ws, folder, progress)
     campaign = None
     warning = None
     if rec.campaign_id and rec.provider == ws.settings.provider.name:
@@ -96,6 +90,70 @@ def issue_status(ws: Workspace, folder: Path, *, progress: Progress = no_progres
             "run 'copro-news send' to finish it from the provider's state."
         )
     return IssueStatus(issue, state, rec, campaign, lines, warning)
+
+
+def _without_record(ws: Workspace, folder: Path, progress: Progress) -> IssueStatus:
+    """No send.json: ask the provider for a campaign of this issue, as send does."""
+    from copro_news.sending import (
+        find_issue_campaigns,
+        list_id_for,
+        lookback,
+        provider_for,
+        utc_now,
+    )
+
+    issue = folder.name
+    found: list[Campaign] = []
+    list_id = ""
+    try:
+        provider = provider_for(ws)
+        try:
+            list_id = list_id_for(ws)
+            with progress(f"Asking {provider.label}"):
+                found = find_issue_campaigns(provider, list_id, issue, lookback(issue, utc_now()))
+        finally:
+            provider.close()
+    except CoproNewsError as e:
+        return IssueStatus(
+            issue,
+            sendrecord.DRAFTED,
+            None,
+            None,
+            [f"Issue {issue}: drafted; no send record, and the provider was not asked."],
+            f"Could not ask the provider whether the issue went out: {e.message}",
+        )
+    went = [c for c in found if c.gone] or [c for c in found if c.status == SCHEDULED]
+    if not went:
+        return IssueStatus(
+            issue,
+            sendrecord.DRAFTED,
+            None,
+            None,
+            [f"Issue {issue}: drafted; nothing was sent yet (no send record)."],
+        )
+    campaign = went[0]
+    zone = ws.settings.tz
+    state = "scheduled" if campaign.status == SCHEDULED else campaign.status
+    lines = [
+        f"Issue {issue}: {state}",
+        f"  Provider:  {ws.settings.provider.name}, list {campaign.list_name or list_id} "
+        f"({list_id})",
+        f"  Campaign:  {campaign.id}, status at the provider: {campaign.provider_status}",
+    ]
+    when = format_when(campaign.send_time, zone) if campaign.send_time else ""
+    if campaign.status == SCHEDULED:
+        lines.append(f"  Scheduled: {when}")
+    else:
+        count = f", {campaign.emails_sent:,} emails" if campaign.emails_sent is not None else ""
+        lines.append(f"  Sent:      {when}{count}")
+    if campaign.archive_url:
+        lines.append(f"  Archive:   {campaign.archive_url}")
+    lines.append(
+        f"  This folder has no send record ({ws.rel(sendrecord.path_for(folder))}): this comes "
+        "from the provider. Restore the record from git if you can; copro-news will not send "
+        "this issue a second time either way."
+    )
+    return IssueStatus(issue, state, None, campaign, lines)
 
 
 def _changes(ws: Workspace, folder: Path, rec: SendRecord, state: str) -> list[str]:

@@ -450,3 +450,42 @@ def test_status_of_a_scheduled_issue_that_has_errors_now(cli, outbox_ws):
         "  The issue has errors now, so copro-news cannot tell whether it changed since it "
         "was scheduled (see 'copro-news check').\n"
     ) in r.stdout
+
+
+def test_status_without_a_record_asks_the_provider(cli, outbox_ws):
+    assert cli("send", "--yes", cwd=outbox_ws).exit_code == 0
+    (outbox_ws / "drafts" / "2026-12" / "send.json").unlink()
+    r = cli("status", cwd=outbox_ws)
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert lines[0] == "Issue 2026-12: sent"
+    assert lines[1] == "  Provider:  outbox, list outbox folder (outbox)"
+    assert lines[2].startswith("  Campaign:  2026-12-") and lines[2].endswith(
+        ", status at the provider: sent"
+    )
+    assert lines[3].startswith("  Sent:      ")
+    assert lines[4] == (
+        "  This folder has no send record (drafts/2026-12/send.json): this comes from the "
+        "provider. Restore the record from git if you can; copro-news will not send this "
+        "issue a second time either way."
+    )
+    assert cli("send", "--yes", cwd=outbox_ws).exit_code == 1
+
+
+def test_status_without_a_record_or_a_key(cli, mc_ws, monkeypatch):
+    monkeypatch.delenv("MAILCHIMP_API_KEY")
+    r = cli("status", cwd=mc_ws)
+    assert r.exit_code == 0, r.output
+    assert "Warning: Could not ask the provider whether the issue went out: No Mailchimp API key." in (
+        r.stderr
+    )
+    assert r.stdout == "Issue 2026-12: drafted; no send record, and the provider was not asked.\n"
+
+
+def test_status_without_a_record_finds_a_mailchimp_send(cli, mc_ws, mailchimp):
+    assert cli("send", "--schedule", "2099-01-05 09:00", "--yes", cwd=mc_ws).exit_code == 0
+    (mc_ws / "drafts" / "2026-12" / "send.json").unlink()
+    r = cli("status", cwd=mc_ws)
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("Issue 2026-12: scheduled\n")
+    assert "  Scheduled: Mon 5 Jan 2099 09:00 GMT\n" in r.stdout
