@@ -165,7 +165,7 @@ def load(
     except (ValueError, TypeError, AttributeError):
         raise RecordError(
             f"{shown} is not a send record copro-news can read.",
-            "Restore it from git (git checkout -- send.json); without it copro-news cannot "
+            f"Restore it from git (git checkout -- {shown}); without it copro-news cannot "
             "tell what was already sent.",
         ) from None
     if record.phase not in PHASES:

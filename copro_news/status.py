@@ -191,12 +191,35 @@ def _changes(ws: Workspace, folder: Path, rec: SendRecord, state: str) -> list[s
     return ["  The issue changed since the last test; send another test to see it."]
 
 
-def all_issues(ws: Workspace) -> list[tuple[str, SendRecord | None]]:
-    """Every issue in drafts/ with its send record (None: never sent or tested)."""
-    return [(folder.name, sendrecord.load(folder)) for folder in ws.issues()]
+@dataclass
+class Row:
+    """One issue of ``status --all``: its record, or why the record cannot be used."""
+
+    issue: str
+    record: SendRecord | None
+    problem: sendrecord.RecordError | None = None
 
 
-def table(rows: list[tuple[str, SendRecord | None]], zone: tzinfo) -> Any:
+def all_issues(ws: Workspace) -> list[Row]:
+    """Every issue in drafts/ with its send record (None: never sent or tested).
+
+    A record that cannot be read, or belongs to another issue, is reported on its row;
+    the others are still listed.
+    """
+    rows = []
+    for folder in ws.issues():
+        try:
+            rec = sendrecord.load(
+                folder, issue=folder.name, shown_as=ws.rel(sendrecord.path_for(folder))
+            )
+        except sendrecord.RecordError as e:
+            rows.append(Row(folder.name, None, e))
+        else:
+            rows.append(Row(folder.name, rec))
+    return rows
+
+
+def table(rows: list[Row], zone: tzinfo) -> Any:
     from rich.table import Table
 
     from copro_news.console import escape
@@ -204,7 +227,16 @@ def table(rows: list[tuple[str, SendRecord | None]], zone: tzinfo) -> Any:
     t = Table(box=None, pad_edge=False)
     for name in ("issue", "state", "provider", "list", "when", "campaign"):
         t.add_column(name)
-    for issue, rec in rows:
+    for row in rows:
+        issue, rec = row.issue, row.record
+        if row.problem is not None:
+            what = (
+                "wrong record"
+                if isinstance(row.problem, sendrecord.ForeignRecordError)
+                else "unreadable"
+            )
+            t.add_row(escape(issue), what, "", "", "", "")
+            continue
         if rec is None:
             t.add_row(escape(issue), "drafted", "", "", "", "")
             continue

@@ -489,3 +489,22 @@ def test_status_without_a_record_finds_a_mailchimp_send(cli, mc_ws, mailchimp):
     assert r.exit_code == 0, r.output
     assert r.stdout.startswith("Issue 2026-12: scheduled\n")
     assert "  Scheduled: Mon 5 Jan 2099 09:00 GMT\n" in r.stdout
+
+
+def test_status_all_lists_the_others_when_one_record_cannot_be_read(cli, outbox_ws):
+    assert cli("send", "--test", "me@example.org", cwd=outbox_ws).exit_code == 0
+    copy_issue(outbox_ws, "2027-01")  # with December's record
+    copy_issue(outbox_ws, "2027-02")
+    (outbox_ws / "drafts" / "2027-02" / "send.json").write_text("{not json")
+    r = cli("status", "--all", cwd=outbox_ws)
+    assert r.exit_code == 0, r.output
+    rows = {line.split()[0]: line.split()[1] for line in r.stdout.splitlines()[1:]}
+    assert rows == {"2026-12": "tested", "2027-01": "wrong", "2027-02": "unreadable"}
+    assert (
+        "Warning: drafts/2027-01/send.json belongs to issue 2026-12 (copied with the folder?)."
+        in r.stderr
+    )
+    assert "Warning: drafts/2027-02/send.json is not a send record copro-news can read." in (
+        r.stderr
+    )
+    assert "Restore it from git (git checkout -- drafts/2027-02/send.json)" in r.stderr

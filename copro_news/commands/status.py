@@ -34,6 +34,11 @@ def command(
             raise UsageError("Give an issue or --all, not both.")
         rows = status_lib.all_issues(ws)
         console.out().print(status_lib.table(rows, ws.settings.tz))
+        for row in rows:
+            if row.problem is not None:
+                console.warn(row.problem.message)
+                if row.problem.hint:
+                    console.err().print(f"  {console.escape(row.problem.hint)}")
         return
     folder = ws.resolve_issue(issue)
     report = status_lib.issue_status(ws, folder, progress=_waiting)
