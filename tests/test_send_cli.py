@@ -508,3 +508,22 @@ def test_status_all_lists_the_others_when_one_record_cannot_be_read(cli, outbox_
         r.stderr
     )
     assert "Restore it from git (git checkout -- drafts/2027-02/send.json)" in r.stderr
+
+
+@pytest.mark.parametrize("command", ["login", "logout"])
+@pytest.mark.parametrize("provider", ["buttondown", "foo", "outbox"])
+def test_login_and_logout_refuse_the_same_providers_alike(cli, tmp_path, command, provider):
+    r = cli(command, provider, cwd=tmp_path, input="x\n")
+    assert r.exit_code == 2, r.output
+    verb = "log in to" if command == "login" else "log out of"
+    assert r.stderr.splitlines() == [
+        f"Error: copro-news cannot {verb} {provider!r}.",
+        f"Hint: copro-news keeps API keys for: mailchimp. Try: copro-news {command} mailchimp",
+    ]
+
+
+def test_logout_help_says_what_it_removes(cli):
+    r = cli("logout", "--help")
+    assert "key to keep" not in r.stdout
+    assert "The provider whose API key to remove: mailchimp." in r.stdout
+    assert "The provider whose API key to store: mailchimp." in cli("login", "--help").stdout
