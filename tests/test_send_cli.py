@@ -527,3 +527,14 @@ def test_logout_help_says_what_it_removes(cli):
     assert "key to keep" not in r.stdout
     assert "The provider whose API key to remove: mailchimp." in r.stdout
     assert "The provider whose API key to store: mailchimp." in cli("login", "--help").stdout
+
+
+def test_answering_no_is_not_an_error(cli, outbox_ws, monkeypatch):
+    from copro_news.commands import send as send_command
+
+    monkeypatch.setattr(send_command, "_can_ask", lambda: True)
+    r = cli("send", cwd=outbox_ws, input="n\n")
+    assert r.exit_code == 1
+    assert r.stderr.endswith("(n): Nothing was sent.\n")  # the answer is echoed on a terminal
+    assert "Error" not in r.stderr
+    assert not (outbox_ws / "outbox").exists() or not list((outbox_ws / "outbox").glob("*.eml"))

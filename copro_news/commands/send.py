@@ -178,11 +178,15 @@ def _show(plan: SendPlan, tz: tzinfo) -> None:
         )
 
 
+def _can_ask() -> bool:
+    return sys.stdin.isatty()
+
+
 def _confirm(plan: SendPlan) -> None:
     from copro_news import console
     from copro_news.errors import RefusedError
 
-    if not sys.stdin.isatty():
+    if not _can_ask():
         raise RefusedError(
             "Nothing was sent: there is no terminal to confirm on.",
             "Add --yes to send from a script.",
@@ -193,4 +197,6 @@ def _confirm(plan: SendPlan) -> None:
     if not Confirm.ask(
         f"{what} issue {plan.issue} to {plan.list.name}?", console=console.err(), default=False
     ):
-        raise RefusedError("Nothing was sent.")
+        # The person said no: not an error, but still not a send (exit 1 for scripts).
+        console.info("Nothing was sent.")
+        raise typer.Exit(1)
