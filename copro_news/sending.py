@@ -297,7 +297,7 @@ class Sender:
                 raise ProviderError(
                     f"Campaign {rec.campaign_id} of issue {rec.issue} is {rec.state} by the send "
                     f"record, but {self.provider.label} no longer has it.",
-                    "Look for it in the provider's web app before sending anything.",
+                    f"Look for it in {self.provider.where} before sending anything.",
                 )
             # The draft was deleted at the provider: start again with a new one.
             rec.campaign_id = None
@@ -312,13 +312,13 @@ class Sender:
                     f"Issue {rec.issue} {self._went(other)} "
                     f"(campaign {other.id}, '{other.title}').",
                     "One issue goes out once. The send record of that campaign is missing; "
-                    "look at it in the provider's web app.",
+                    f"look at it in {self.provider.where}.",
                 )
         if len(mine) > 1:
             raise RefusedError(
                 f"{len(mine)} campaigns at {self.provider.label} carry this issue's marker "
                 f"{rec.marker}: {', '.join(c.id for c in mine)}.",
-                "Delete the extra drafts in the provider's web app, then run the command again.",
+                f"Delete the extra drafts in {self.provider.where}, then run the command again.",
             )
         if mine:
             rec.campaign_id = mine[0].id
@@ -612,7 +612,7 @@ class Sender:
         if f"[{self.record.marker}]" not in current.title:
             raise RefusedError(
                 f"Campaign {campaign.id} does not carry this issue's marker {self.record.marker}.",
-                "Look at it in the provider's web app; nothing was sent.",
+                f"Look at it in {self.provider.where}; nothing was sent.",
             )
         return current
 

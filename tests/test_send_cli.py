@@ -476,8 +476,9 @@ def test_status_without_a_record_or_a_key(cli, mc_ws, monkeypatch):
     monkeypatch.delenv("MAILCHIMP_API_KEY")
     r = cli("status", cwd=mc_ws)
     assert r.exit_code == 0, r.output
-    assert "Warning: Could not ask the provider whether the issue went out: No Mailchimp API key." in (
-        r.stderr
+    assert (
+        "Warning: Could not ask the provider whether the issue went out: No Mailchimp API key."
+        in (r.stderr)
     )
     assert r.stdout == "Issue 2026-12: drafted; no send record, and the provider was not asked.\n"
 
@@ -538,3 +539,16 @@ def test_answering_no_is_not_an_error(cli, outbox_ws, monkeypatch):
     assert r.stderr.endswith("(n): Nothing was sent.\n")  # the answer is echoed on a terminal
     assert "Error" not in r.stderr
     assert not (outbox_ws / "outbox").exists() or not list((outbox_ws / "outbox").glob("*.eml"))
+
+
+def test_outbox_messages_and_hints_speak_of_the_outbox(cli, outbox_ws):
+    assert cli("send", "--yes", cwd=outbox_ws).exit_code == 0
+    (sent,) = (outbox_ws / "outbox").glob("2026-12-list-*.eml")
+    assert b"\nTo: undisclosed-recipients:;\n" in sent.read_bytes().replace(b"\r\n", b"\n")
+    assert b"outbox folder" not in sent.read_bytes()
+
+    (outbox_ws / "drafts" / "2026-12" / "send.json").unlink()
+    r = cli("send", "--yes", cwd=outbox_ws)
+    assert r.exit_code == 1
+    assert "web app" not in r.stderr
+    assert "look at it in the outbox folder (outbox/ and outbox/.drafts/)." in r.stderr
