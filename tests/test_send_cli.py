@@ -552,3 +552,19 @@ def test_outbox_messages_and_hints_speak_of_the_outbox(cli, outbox_ws):
     assert r.exit_code == 1
     assert "web app" not in r.stderr
     assert "look at it in the outbox folder (outbox/ and outbox/.drafts/)." in r.stderr
+
+
+@pytest.mark.parametrize("command", ["send", "status", "lists", "login", "logout"])
+def test_one_line_help_fits_the_command_list(command):
+    from copro_news.cli import app
+
+    (info,) = [c for c in app.registered_commands if c.name == command]
+    assert info.callback is not None and info.callback.__doc__
+    summary = info.callback.__doc__.strip().splitlines()[0]
+    assert len(summary) <= 45, summary  # click cuts longer ones with "..."
+
+
+def test_send_one_line_help():
+    from copro_news.commands import send as send_command
+
+    assert send_command.command.__doc__.startswith("Send a test, or the issue to the list once.\n")

@@ -34,7 +34,7 @@ def login(
         True, "--verify/--no-verify", help="Check the key with the provider before keeping it."
     ),
 ) -> None:
-    """Keep a provider's API key in the system keyring.
+    """Keep a provider's API key in the keyring.
 
     The key is asked for without echo (or read from standard input in a
     script), checked with the provider, and stored in the system keyring,
@@ -77,7 +77,7 @@ def logout(
         KEYED[0], help=f"The provider whose API key to remove: {', '.join(KEYED)}."
     ),
 ) -> None:
-    """Remove a provider's API key from the system keyring.
+    """Remove a provider's API key from the keyring.
 
     \b
     Examples:

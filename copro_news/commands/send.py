@@ -47,7 +47,7 @@ def command(
         False, "--offline", help="Skip the checks that need the network (links)."
     ),
 ) -> None:
-    """Send the issue to the list, once: or a test, or at a set time.
+    """Send a test, or the issue to the list once.
 
     Every check runs first; any error stops the send. Before sending to the
     list it shows what will go where and asks to confirm (--yes for scripts).

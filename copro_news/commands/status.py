@@ -12,10 +12,13 @@ def command(
     issue: str | None = typer.Argument(None, help=common.ISSUE_HELP),
     all_: bool = typer.Option(False, "--all", "-a", help="A table of every issue."),
 ) -> None:
-    """Show where an issue stands: drafted, tested, scheduled or sent.
+    """Show where an issue stands, or every issue.
 
-    Reads the issue's send record (send.json) and asks the provider for the
-    campaign's current state. --all lists every issue from the records alone.
+    Drafted, tested, scheduled or sent: from the issue's send record
+    (send.json) and the provider's view of its campaign; without a record,
+    the provider is asked whether the issue went out. It also says when the
+    issue changed since it was tested, scheduled or sent. --all lists every
+    issue from the records alone.
 
     \b
     Examples:
