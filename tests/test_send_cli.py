@@ -568,3 +568,25 @@ def test_send_one_line_help():
     from copro_news.commands import send as send_command
 
     assert send_command.command.__doc__.startswith("Send a test, or the issue to the list once.\n")
+
+
+def test_test_addresses_separated_by_commas(cli, outbox_ws):
+    r = cli("send", "--test", "a@example.org, b@example.org", "-t", "c@example.org", cwd=outbox_ws)
+    assert r.exit_code == 0, r.output
+    assert "Sent a test to a@example.org, b@example.org, c@example.org." in r.stdout
+    assert record(outbox_ws).tests[0].addresses == [
+        "a@example.org",
+        "b@example.org",
+        "c@example.org",
+    ]
+
+    r = cli("send", "--test", "a@example.org b@example.org", cwd=outbox_ws)
+    assert r.exit_code == 2
+    assert "Error: --test 'a@example.org b@example.org' is not an email address." in r.stderr
+    assert "Hint: Separate several addresses with commas, or repeat --test." in r.stderr
+
+    for empty in ("", " , "):
+        r = cli("send", "--test", empty, "--yes", cwd=outbox_ws)
+        assert r.exit_code == 2
+        assert "Error: --test needs an email address." in r.stderr
+    assert not list((outbox_ws / "outbox").glob("2026-12-list-*.eml"))

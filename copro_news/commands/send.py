@@ -30,7 +30,11 @@ def command(
     ctx: typer.Context,
     issue: str | None = typer.Argument(None, help=common.ISSUE_HELP),
     test: list[str] = typer.Option(
-        [], "--test", "-t", metavar="ADDRESS", help="Send a test to this address (repeatable)."
+        [],
+        "--test",
+        "-t",
+        metavar="ADDRESS",
+        help="Send a test to this address (repeatable, or several separated by commas).",
     ),
     schedule: str | None = typer.Option(
         None,
@@ -68,9 +72,16 @@ def command(
 
     if sum(map(bool, (test, schedule, cancel))) > 1:
         raise UsageError("Use one of --test, --schedule and --cancel at a time.")
+    given = bool(test)
+    test = [a.strip() for value in test for a in value.split(",") if a.strip()]
+    if given and not test:  # never let an empty --test turn into a send to the list
+        raise UsageError("--test needs an email address.", "For example: --test me@example.org")
     for address in test:
         if not is_email(address):
-            raise UsageError(f"--test {address!r} is not an email address.")
+            raise UsageError(
+                f"--test {address!r} is not an email address.",
+                "Separate several addresses with commas, or repeat --test.",
+            )
     ws, loaded = common.issue(ctx, issue)
     provider = sending.provider_for(ws)
     try:
