@@ -226,7 +226,8 @@ def table(rows: list[Row], zone: tzinfo) -> Any:
 
     t = Table(box=None, pad_edge=False)
     for name in ("issue", "state", "provider", "list", "when", "campaign"):
-        t.add_column(name)
+        # Only the list's name may wrap: a time cut from its zone, or an id cut in two, misleads.
+        t.add_column(name, no_wrap=name != "list", min_width=10 if name == "list" else None)
     for row in rows:
         issue, rec = row.issue, row.record
         if row.problem is not None:

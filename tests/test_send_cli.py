@@ -590,3 +590,24 @@ def test_test_addresses_separated_by_commas(cli, outbox_ws):
         assert r.exit_code == 2
         assert "Error: --test needs an email address." in r.stderr
     assert not list((outbox_ws / "outbox").glob("2026-12-list-*.eml"))
+
+
+def test_status_all_keeps_each_issue_on_one_line_at_80_columns(cli, outbox_ws, monkeypatch):
+    assert cli("send", "--test", "me@example.org", cwd=outbox_ws).exit_code == 0
+    folder = outbox_ws / "drafts" / "2026-12"
+    rec = record(outbox_ws)
+    rec.provider, rec.list_name, rec.campaign_id = "mailchimp", "Team update newsletter", "a1b2c3"
+    sendrecord.save(folder, rec)
+    monkeypatch.setenv("COLUMNS", "80")
+    r = cli("status", "--all", cwd=outbox_ws)
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert lines[1].startswith("2026-12") and lines[1].rstrip().endswith(" GMT  a1b2c3")
+    assert all(len(line) <= 80 for line in lines)
+    assert not any("GMT" in line or "a1b2c3" in line for line in lines[2:])  # only the list wraps
+
+
+def test_status_all_without_any_issue(cli, workspace):
+    r = cli("status", "--all", cwd=workspace)
+    assert r.exit_code == 0, r.output
+    assert r.stdout == "There is no issue in drafts/ yet. Start one with: copro-news new\n"

@@ -36,6 +36,9 @@ def command(
 
             raise UsageError("Give an issue or --all, not both.")
         rows = status_lib.all_issues(ws)
+        if not rows:
+            console.out().print("There is no issue in drafts/ yet. Start one with: copro-news new")
+            return
         console.out().print(status_lib.table(rows, ws.settings.tz))
         for row in rows:
             if row.problem is not None:
