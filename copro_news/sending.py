@@ -651,26 +651,6 @@ class Sender:
         return out
 
 
-def read_status(
-    provider: Provider | None, issue_dir: Path
-) -> tuple[SendRecord | None, Campaign | None]:
-    """The send record and, when there is one, the provider's view of its campaign."""
-    rec = sendrecord.load(issue_dir)
-    if rec is None or provider is None or not rec.campaign_id:
-        return rec, None
-    if rec.provider != provider.name:
-        return rec, None
-    return rec, provider.get_campaign(rec.campaign_id)
-
-
-def iter_records(drafts: Path) -> Iterator[tuple[str, SendRecord | None]]:
-    """Every issue folder under ``drafts`` with its send record (None when it has none)."""
-    if not drafts.is_dir():
-        return
-    for folder in sorted(p for p in drafts.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        yield folder.name, sendrecord.load(folder)
-
-
 def message_hash(message: Message) -> str:
     """What the record keeps of the content, to tell whether it changed since."""
     return sendrecord.content_hash(
