@@ -56,6 +56,13 @@ RECHECKS = 3
 RECHECK_DELAY = 5.0
 SCHEDULE_FORMAT = "%Y-%m-%d %H:%M"
 
+SCHEDULED_CHANGED = (
+    "The issue changed since it was scheduled: the content as it was then will go out."
+)
+SCHEDULED_CHANGED_HINT = (
+    "To send the new content, run 'copro-news send --cancel', then send it again."
+)
+
 
 def no_progress(_text: str) -> AbstractContextManager[object]:
     return nullcontext()
@@ -148,6 +155,13 @@ def lookback(issue_id: str, started_at: datetime) -> datetime:
     return min(since, issue_start - timedelta(days=92))
 
 
+def find_issue_campaigns(
+    provider: Provider, list_id: str, issue: str, since: datetime
+) -> list[Campaign]:
+    """Every campaign of ``issue`` at the provider, whatever its record: by the marker's prefix."""
+    return provider.find_campaigns(list_id, f"[cn:{issue}:", since)
+
+
 @dataclass
 class SendPlan:
     """What a send will do, for the confirmation prompt."""
@@ -189,10 +203,18 @@ class Sender:
         progress: Progress = no_progress,
         sleep: Callable[[float], None] = time.sleep,
         dry_run: bool = False,
+        issue: str | None = None,
+        record_name: str | None = None,
+        current_hash: Callable[[], str | None] | None = None,
     ) -> None:
         self.provider = provider
         self.issue_dir = Path(issue_dir)
         self.message = message
+        #: The issue this send is for; a record of another issue is refused, never reused.
+        self.issue = issue or (message.issue_id if message else self.issue_dir.name)
+        self.record_name = record_name
+        #: The content hash of the issue as it is now, before ``message`` is known.
+        self.current_hash = current_hash
         self.list_id = list_id
         self.zone = zone
         self.clock = clock
@@ -202,19 +224,12 @@ class Sender:
         self._created_now = False
         self._located: Campaign | None = None
         self.record = self._open_record()
-        self.hash = (
-            sendrecord.content_hash(
-                message.subject,
-                message.preheader,
-                message.from_name,
-                message.from_email,
-                message.reply_to,
-                message.html,
-                message.text,
-            )
-            if message is not None
-            else ""
-        )
+        self.hash = message_hash(message) if message is not None else ""
+
+    def use(self, message: Message) -> None:
+        """The built issue, when it was built after the Sender was made."""
+        self.message = message
+        self.hash = message_hash(message)
 
     @property
     def msg(self) -> Message:
@@ -224,7 +239,7 @@ class Sender:
 
     # -- the record ---------------------------------------------------------------------
     def _open_record(self) -> SendRecord:
-        rec = sendrecord.load(self.issue_dir)
+        rec = sendrecord.load(self.issue_dir, issue=self.issue, shown_as=self.record_name)
         if rec is not None and (rec.provider, rec.list_id) == (self.provider.name, self.list_id):
             return rec
         if (
@@ -242,7 +257,7 @@ class Sender:
                 "One issue goes out once. Put the provider settings back to see its status.",
             )
         return sendrecord.new_record(
-            self.message.issue_id if self.message else self.issue_dir.name,
+            self.issue,
             self.provider.name,
             self.list_id,
             self.clock(),
@@ -264,7 +279,7 @@ class Sender:
         rec = self.record
         since = lookback(rec.issue, sendrecord.parse_time(rec.started_at) or self.clock())
         with self._wait(f"Looking for this issue's campaign at {self.provider.label}"):
-            return self.provider.find_campaigns(self.list_id, f"[cn:{rec.issue}:", since)
+            return find_issue_campaigns(self.provider, self.list_id, rec.issue, since)
 
     def locate(self) -> Campaign | None:
         """The issue's campaign at the provider, or None; refuses when another one went out."""
@@ -282,7 +297,7 @@ class Sender:
                 raise ProviderError(
                     f"Campaign {rec.campaign_id} of issue {rec.issue} is {rec.state} by the send "
                     f"record, but {self.provider.label} no longer has it.",
-                    "Look for it in the provider's web app before sending anything.",
+                    f"Look for it in {self.provider.where} before sending anything.",
                 )
             # The draft was deleted at the provider: start again with a new one.
             rec.campaign_id = None
@@ -294,16 +309,16 @@ class Sender:
         for other in others:
             if other.gone or other.status == SCHEDULED:
                 raise RefusedError(
-                    f"Issue {rec.issue} already {self._went(other)} "
+                    f"Issue {rec.issue} {self._went(other)} "
                     f"(campaign {other.id}, '{other.title}').",
                     "One issue goes out once. The send record of that campaign is missing; "
-                    "look at it in the provider's web app.",
+                    f"look at it in {self.provider.where}.",
                 )
         if len(mine) > 1:
             raise RefusedError(
                 f"{len(mine)} campaigns at {self.provider.label} carry this issue's marker "
                 f"{rec.marker}: {', '.join(c.id for c in mine)}.",
-                "Delete the extra drafts in the provider's web app, then run the command again.",
+                f"Delete the extra drafts in {self.provider.where}, then run the command again.",
             )
         if mine:
             rec.campaign_id = mine[0].id
@@ -316,13 +331,15 @@ class Sender:
         return None
 
     def _went(self, campaign: Campaign) -> str:
+        """What happened to the campaign: 'is already scheduled for ...', 'already went out ...'."""
         where = f"to '{campaign.list_name or campaign.list_id}' through {self.provider.label}"
         when = campaign.send_time
         if campaign.status == SCHEDULED:
-            return f"is scheduled for {format_when(when, self.zone) if when else 'later'} {where}"
+            at = format_when(when, self.zone) if when else "later"
+            return f"is already scheduled for {at} {where}"
         if when is not None:
-            return f"went out on {format_when(when, self.zone)} {where}"
-        return f"went out {where}"
+            return f"already went out on {format_when(when, self.zone)} {where}"
+        return f"already went out {where}"
 
     def _settle(self, campaign: Campaign) -> None:
         """Bring the record in line with a campaign that is no longer a draft."""
@@ -361,8 +378,24 @@ class Sender:
             )
         hint = "One issue goes out once."
         if campaign.status == SCHEDULED:
-            hint += " To change the time, run 'copro-news send --cancel' first."
-        raise RefusedError(f"Issue {self.record.issue} already {self._went(campaign)}.", hint)
+            if self._changed_since_upload():
+                hint = SCHEDULED_CHANGED + " " + SCHEDULED_CHANGED_HINT
+            else:
+                hint += (
+                    " To change the time or the content, run 'copro-news send --cancel' "
+                    "first, then send it again."
+                )
+        raise RefusedError(f"Issue {self.record.issue} {self._went(campaign)}.", hint)
+
+    def _changed_since_upload(self) -> bool:
+        """True when the issue now differs from the content the campaign holds."""
+        uploaded = self.record.content_hash
+        if not uploaded:
+            return False
+        now = self.hash if self.message is not None else None
+        if now is None and self.current_hash is not None:
+            now = self.current_hash()
+        return bool(now) and now != uploaded
 
     # -- changing things at the provider -----------------------------------------------
     def _ensure_campaign(self, out: Outcome) -> Campaign | None:
@@ -421,11 +454,7 @@ class Sender:
     def send_test(self, addresses: list[str]) -> Outcome:
         dry_run = self.dry_run
         out = Outcome(record=self.record)
-        if self.record.phase in (sendrecord.SEND_REQUESTED, sendrecord.SCHEDULE_REQUESTED):
-            raise RefusedError(
-                f"An earlier send of issue {self.record.issue} did not finish.",
-                "Run 'copro-news send' to find out whether it went, and to finish it.",
-            )
+        self._refuse_unfinished_send()
         campaign = self._ensure_campaign(out)
         self._refuse_unless_draft(campaign)
         self._upload(campaign, out)
@@ -461,6 +490,22 @@ class Sender:
         out.done.append(f"sent a test to {who}")
         out.campaign = campaign
         return out
+
+    def refuse_early(self, *, test: bool = False) -> None:
+        """Refuse now what the record and the provider already rule out (sent, scheduled).
+
+        Needs no built issue, so it runs before the checks: the reason given is the right one.
+        """
+        if test:
+            self._refuse_unfinished_send()
+        self._refuse_unless_draft(self.locate())
+
+    def _refuse_unfinished_send(self) -> None:
+        if self.record.phase in (sendrecord.SEND_REQUESTED, sendrecord.SCHEDULE_REQUESTED):
+            raise RefusedError(
+                f"An earlier send of issue {self.record.issue} did not finish.",
+                "Run 'copro-news send' to find out whether it went, and to finish it.",
+            )
 
     def plan(self, when: datetime | None = None) -> SendPlan:
         """Look, change nothing: what a send would do, or a refusal if it must not happen."""
@@ -567,7 +612,7 @@ class Sender:
         if f"[{self.record.marker}]" not in current.title:
             raise RefusedError(
                 f"Campaign {campaign.id} does not carry this issue's marker {self.record.marker}.",
-                "Look at it in the provider's web app; nothing was sent.",
+                f"Look at it in {self.provider.where}; nothing was sent.",
             )
         return current
 
@@ -606,27 +651,34 @@ class Sender:
         return out
 
 
-def read_status(
-    provider: Provider | None, issue_dir: Path
-) -> tuple[SendRecord | None, Campaign | None]:
-    """The send record and, when there is one, the provider's view of its campaign."""
-    rec = sendrecord.load(issue_dir)
-    if rec is None or provider is None or not rec.campaign_id:
-        return rec, None
-    if rec.provider != provider.name:
-        return rec, None
-    return rec, provider.get_campaign(rec.campaign_id)
-
-
-def iter_records(drafts: Path) -> Iterator[tuple[str, SendRecord | None]]:
-    """Every issue folder under ``drafts`` with its send record (None when it has none)."""
-    if not drafts.is_dir():
-        return
-    for folder in sorted(p for p in drafts.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        yield folder.name, sendrecord.load(folder)
+def message_hash(message: Message) -> str:
+    """What the record keeps of the content, to tell whether it changed since."""
+    return sendrecord.content_hash(
+        message.subject,
+        message.preheader,
+        message.from_name,
+        message.from_email,
+        message.reply_to,
+        message.html,
+        message.text,
+    )
 
 
 # -- the workspace side: build, check, and pick the provider -----------------------------------
+
+
+def current_hash(ws: Workspace, issue: Issue) -> str | None:
+    """The content hash of ``issue`` as it would go out now; None when it cannot be built."""
+    from copro_news.errors import CoproNewsError
+    from copro_news.render import build_issue
+
+    if issue.errors:
+        return None
+    try:
+        build = build_issue(ws, issue, provider=ws.settings.provider.name)
+    except CoproNewsError:
+        return None
+    return message_hash(message_for(ws, build))
 
 
 def list_id_for(ws: Workspace) -> str:

@@ -64,6 +64,17 @@ class RecordError(CoproNewsError):
     """send.json cannot be read."""
 
 
+class ForeignRecordError(RecordError):
+    """send.json belongs to another issue: most often copied with last month's folder."""
+
+    def __init__(self, shown_as: str, owner: str, issue: str) -> None:
+        super().__init__(
+            f"{shown_as} belongs to issue {owner} (copied with the folder?).",
+            f"If issue {issue} was never sent, delete {shown_as} and run the command again.",
+        )
+        self.owner = owner
+
+
 @dataclass
 class TestSend:
     at: str
@@ -129,14 +140,22 @@ def path_for(issue_dir: Path) -> Path:
     return Path(issue_dir) / FILENAME
 
 
-def load(issue_dir: Path) -> SendRecord | None:
+def load(
+    issue_dir: Path, *, issue: str | None = None, shown_as: str | None = None
+) -> SendRecord | None:
+    """The record in ``issue_dir``, or None when it has none.
+
+    With ``issue``, a record that belongs to another issue raises ForeignRecordError:
+    it must never be reused. ``shown_as`` is the path to name in messages.
+    """
     path = path_for(issue_dir)
+    shown = shown_as or str(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
     except OSError as e:
-        raise RecordError(f"Cannot read {path}: {e.strerror}.") from None
+        raise RecordError(f"Cannot read {shown}: {e.strerror}.") from None
     try:
         doc = json.loads(text)
         known = {f.name for f in fields(SendRecord)}
@@ -145,12 +164,14 @@ def load(issue_dir: Path) -> SendRecord | None:
         record = SendRecord(**values, tests=tests)
     except (ValueError, TypeError, AttributeError):
         raise RecordError(
-            f"{path} is not a send record copro-news can read.",
-            "Restore it from git (git checkout -- send.json); without it copro-news cannot "
+            f"{shown} is not a send record copro-news can read.",
+            f"Restore it from git (git checkout -- {shown}); without it copro-news cannot "
             "tell what was already sent.",
         ) from None
     if record.phase not in PHASES:
-        raise RecordError(f"{path} has an unknown phase {record.phase!r}.")
+        raise RecordError(f"{shown} has an unknown phase {record.phase!r}.")
+    if issue is not None and record.issue != issue:
+        raise ForeignRecordError(shown, record.issue, issue)
     return record
 
 

@@ -37,16 +37,10 @@ def issue_status(ws: Workspace, folder: Path, *, progress: Progress = no_progres
     from copro_news.sending import provider_for
 
     zone = ws.settings.tz
-    rec = sendrecord.load(folder)
     issue = folder.name
+    rec = sendrecord.load(folder, issue=issue, shown_as=ws.rel(sendrecord.path_for(folder)))
     if rec is None:
-        return IssueStatus(
-            issue,
-            sendrecord.DRAFTED,
-            None,
-            None,
-            [f"Issue {issue}: drafted; nothing was sent yet (no send record)."],
-        )
+        return _without_record(ws, folder, progress)
     campaign = None
     warning = None
     if rec.campaign_id and rec.provider == ws.settings.provider.name:
@@ -89,6 +83,7 @@ def issue_status(ws: Workspace, folder: Path, *, progress: Progress = no_progres
     for t in rec.tests:
         outcome = "" if t.outcome == "sent" else " (not confirmed)"
         lines.append(f"  Test:      {', '.join(t.addresses)} on {_when(t.at, zone)}{outcome}")
+    lines.extend(_changes(ws, folder, rec, state))
     if rec.phase.endswith("_requested"):
         lines.append(
             "  An earlier command stopped before the provider answered; "
@@ -97,20 +92,152 @@ def issue_status(ws: Workspace, folder: Path, *, progress: Progress = no_progres
     return IssueStatus(issue, state, rec, campaign, lines, warning)
 
 
-def all_issues(ws: Workspace) -> list[tuple[str, SendRecord | None]]:
-    """Every issue in drafts/ with its send record (None: never sent or tested)."""
-    return [(folder.name, sendrecord.load(folder)) for folder in ws.issues()]
+def _without_record(ws: Workspace, folder: Path, progress: Progress) -> IssueStatus:
+    """No send.json: ask the provider for a campaign of this issue, as send does."""
+    from copro_news.sending import (
+        find_issue_campaigns,
+        list_id_for,
+        lookback,
+        provider_for,
+        utc_now,
+    )
+
+    issue = folder.name
+    found: list[Campaign] = []
+    list_id = ""
+    try:
+        provider = provider_for(ws)
+        try:
+            list_id = list_id_for(ws)
+            with progress(f"Asking {provider.label}"):
+                found = find_issue_campaigns(provider, list_id, issue, lookback(issue, utc_now()))
+        finally:
+            provider.close()
+    except CoproNewsError as e:
+        return IssueStatus(
+            issue,
+            sendrecord.DRAFTED,
+            None,
+            None,
+            [f"Issue {issue}: drafted; no send record, and the provider was not asked."],
+            f"Could not ask the provider whether the issue went out: {e.message}",
+        )
+    went = [c for c in found if c.gone] or [c for c in found if c.status == SCHEDULED]
+    if not went:
+        return IssueStatus(
+            issue,
+            sendrecord.DRAFTED,
+            None,
+            None,
+            [f"Issue {issue}: drafted; nothing was sent yet (no send record)."],
+        )
+    campaign = went[0]
+    zone = ws.settings.tz
+    state = "scheduled" if campaign.status == SCHEDULED else campaign.status
+    lines = [
+        f"Issue {issue}: {state}",
+        f"  Provider:  {ws.settings.provider.name}, list {campaign.list_name or list_id} "
+        f"({list_id})",
+        f"  Campaign:  {campaign.id}, status at the provider: {campaign.provider_status}",
+    ]
+    when = format_when(campaign.send_time, zone) if campaign.send_time else ""
+    if campaign.status == SCHEDULED:
+        lines.append(f"  Scheduled: {when}")
+    else:
+        count = f", {campaign.emails_sent:,} emails" if campaign.emails_sent is not None else ""
+        lines.append(f"  Sent:      {when}{count}")
+    if campaign.archive_url:
+        lines.append(f"  Archive:   {campaign.archive_url}")
+    lines.append(
+        f"  This folder has no send record ({ws.rel(sendrecord.path_for(folder))}): this comes "
+        "from the provider. Restore the record from git if you can; copro-news will not send "
+        "this issue a second time either way."
+    )
+    return IssueStatus(issue, state, None, campaign, lines)
 
 
-def table(rows: list[tuple[str, SendRecord | None]], zone: tzinfo) -> Any:
+def _changes(ws: Workspace, folder: Path, rec: SendRecord, state: str) -> list[str]:
+    """Whether the issue changed since it was scheduled, sent or last tested."""
+    from copro_news.sending import SCHEDULED_CHANGED, SCHEDULED_CHANGED_HINT
+
+    if state == "scheduled":
+        since, then = rec.content_hash, "it was scheduled"
+    elif state in ("sent", "sending"):
+        since, then = rec.content_hash, "it went out"
+    elif rec.last_test is not None:
+        since, then = rec.last_test.content_hash, "the last test"
+    else:
+        return []
+    if not since:
+        return []
+    from copro_news.content import load_issue
+    from copro_news.sending import current_hash
+
+    try:
+        now = current_hash(ws, load_issue(ws, folder))
+    except CoproNewsError:
+        now = None
+    if now is None:
+        return [
+            f"  The issue has errors now, so copro-news cannot tell whether it changed since "
+            f"{then} (see 'copro-news check')."
+        ]
+    if now == since:
+        return []
+    if state == "scheduled":
+        return [f"  {SCHEDULED_CHANGED}", f"  {SCHEDULED_CHANGED_HINT}"]
+    if then == "it went out":
+        return ["  The issue changed since it went out: the files no longer match what was sent."]
+    return ["  The issue changed since the last test; send another test to see it."]
+
+
+@dataclass
+class Row:
+    """One issue of ``status --all``: its record, or why the record cannot be used."""
+
+    issue: str
+    record: SendRecord | None
+    problem: sendrecord.RecordError | None = None
+
+
+def all_issues(ws: Workspace) -> list[Row]:
+    """Every issue in drafts/ with its send record (None: never sent or tested).
+
+    A record that cannot be read, or belongs to another issue, is reported on its row;
+    the others are still listed.
+    """
+    rows = []
+    for folder in ws.issues():
+        try:
+            rec = sendrecord.load(
+                folder, issue=folder.name, shown_as=ws.rel(sendrecord.path_for(folder))
+            )
+        except sendrecord.RecordError as e:
+            rows.append(Row(folder.name, None, e))
+        else:
+            rows.append(Row(folder.name, rec))
+    return rows
+
+
+def table(rows: list[Row], zone: tzinfo) -> Any:
     from rich.table import Table
 
     from copro_news.console import escape
 
     t = Table(box=None, pad_edge=False)
     for name in ("issue", "state", "provider", "list", "when", "campaign"):
-        t.add_column(name)
-    for issue, rec in rows:
+        # Only the list's name may wrap: a time cut from its zone, or an id cut in two, misleads.
+        t.add_column(name, no_wrap=name != "list", min_width=10 if name == "list" else None)
+    for row in rows:
+        issue, rec = row.issue, row.record
+        if row.problem is not None:
+            what = (
+                "wrong record"
+                if isinstance(row.problem, sendrecord.ForeignRecordError)
+                else "unreadable"
+            )
+            t.add_row(escape(issue), what, "", "", "", "")
+            continue
         if rec is None:
             t.add_row(escape(issue), "drafted", "", "", "", "")
             continue

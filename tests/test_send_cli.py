@@ -122,10 +122,11 @@ def test_outbox_schedule_and_cancel(cli, outbox_ws):
     ]
     r = cli("send", "--yes", cwd=outbox_ws)
     assert r.exit_code == 1
-    assert "is scheduled for Mon 5 Jan 2099 09:07 GMT" in r.stderr
-    assert "Hint: One issue goes out once. To change the time, run 'copro-news send --cancel'" in (
-        r.stderr
-    )
+    assert "Error: Issue 2026-12 is already scheduled for Mon 5 Jan 2099 09:07 GMT" in r.stderr
+    assert (
+        "Hint: One issue goes out once. To change the time or the content, run "
+        "'copro-news send --cancel' first, then send it again."
+    ) in r.stderr
     r = cli("send", "--cancel", cwd=outbox_ws)
     assert r.exit_code == 0, r.output
     assert "Cancelled the scheduled send." in r.stdout
@@ -332,3 +333,281 @@ def test_one_send_of_an_issue_at_a_time(cli, outbox_ws):
         assert "Another copro-news command is sending issue 2026-12 right now." in r.stderr
     assert not (outbox_ws / "outbox").exists()
     assert cli("send", "--yes", cwd=outbox_ws).exit_code == 0
+
+
+# -- a send record copied with its folder ------------------------------------------------------
+
+
+def copy_issue(ws: Path, new: str = "2027-01") -> Path:
+    import shutil
+
+    folder = ws / "drafts" / new
+    shutil.copytree(ws / "drafts" / "2026-12", folder)
+    issue = folder / "issue.md"
+    issue.write_text(
+        issue.read_text().replace("2026-12-01", "2027-01-01").replace("December", "January")
+    )
+    return folder
+
+
+def test_a_send_record_copied_with_the_folder_is_never_reused(cli, outbox_ws):
+    assert cli("send", "--test", "me@example.org", "--offline", cwd=outbox_ws).exit_code == 0
+    december = (outbox_ws / "drafts" / "2026-12" / "send.json").read_text()
+    copy_issue(outbox_ws)
+    before = sorted(p.name for p in (outbox_ws / "outbox").rglob("*.eml"))
+
+    for args in (["send", "2027-01", "--yes"], ["send", "2027-01", "--test", "me@example.org"]):
+        r = cli(*args, "--offline", cwd=outbox_ws)
+        assert r.exit_code == 1, r.output
+        assert r.stderr.splitlines()[0] == (
+            "Error: drafts/2027-01/send.json belongs to issue 2026-12 (copied with the folder?)."
+        )
+        assert (
+            "Hint: If issue 2027-01 was never sent, delete drafts/2027-01/send.json "
+            "and run the command again." in r.stderr
+        )
+    r = cli("status", "2027-01", cwd=outbox_ws)
+    assert r.exit_code == 1
+    assert "drafts/2027-01/send.json belongs to issue 2026-12 (copied with the folder?)" in (
+        r.stderr
+    )
+    assert sorted(p.name for p in (outbox_ws / "outbox").rglob("*.eml")) == before
+    assert (outbox_ws / "drafts" / "2026-12" / "send.json").read_text() == december
+
+    (outbox_ws / "drafts" / "2027-01" / "send.json").unlink()
+    assert cli("send", "2027-01", "--yes", "--offline", cwd=outbox_ws).exit_code == 0
+    assert cli("send", "2026-12", "--yes", "--offline", cwd=outbox_ws).exit_code == 0
+    assert len(list((outbox_ws / "outbox").glob("2026-12-list-*.eml"))) == 1
+    assert len(list((outbox_ws / "outbox").glob("2027-01-list-*.eml"))) == 1
+
+
+def test_a_second_schedule_is_refused_as_scheduled_before_any_check(cli, outbox_ws):
+    action = outbox_ws / "drafts" / "2026-12" / "actions" / "survey.md"
+    action.parent.mkdir()
+    action.write_text("---\ntitle: Share your views\ndeadline: 2099-01-10\n---\nTell us.\n")
+    assert cli("send", "--schedule", "2099-01-05 09:00", "--yes", cwd=outbox_ws).exit_code == 0
+    # At the new time the deadline has passed: a check error, but not the reason to refuse.
+    r = cli("send", "--schedule", "2099-01-20 09:00", "--yes", "--offline", cwd=outbox_ws)
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[0].startswith("Error: Issue 2026-12 is already scheduled for ")
+    assert "deadline-passed" not in r.stderr
+    r = cli("send", "--test", "me@example.org", "--offline", cwd=outbox_ws)
+    assert r.exit_code == 1
+    assert "is already scheduled" in r.stderr
+
+
+def edit_issue(ws: Path) -> None:
+    issue = ws / "drafts" / "2026-12" / "issue.md"
+    issue.write_text(issue.read_text().replace("the training", "the training day"))
+
+
+def test_status_and_send_say_the_issue_changed_since_it_was_scheduled(cli, outbox_ws):
+    assert cli("send", "--schedule", "2099-01-05 09:00", "--yes", cwd=outbox_ws).exit_code == 0
+    r = cli("status", cwd=outbox_ws)
+    assert r.exit_code == 0, r.output
+    assert "changed" not in r.output  # built again, the same issue gives the same content
+
+    edit_issue(outbox_ws)
+    r = cli("status", cwd=outbox_ws)
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("Issue 2026-12: scheduled\n")
+    assert (
+        "  The issue changed since it was scheduled: the content as it was then will go out.\n"
+        "  To send the new content, run 'copro-news send --cancel', then send it again.\n"
+    ) in r.stdout
+
+    r = cli("send", "--schedule", "2099-01-06 09:00", "--yes", cwd=outbox_ws)
+    assert r.exit_code == 1
+    assert "Error: Issue 2026-12 is already scheduled for Mon 5 Jan 2099 09:00 GMT" in r.stderr
+    assert (
+        "Hint: The issue changed since it was scheduled: the content as it was then will go "
+        "out. To send the new content, run 'copro-news send --cancel', then send it again."
+    ) in r.stderr
+
+
+def test_status_says_the_issue_changed_since_it_went_out(cli, outbox_ws):
+    assert cli("send", "--test", "me@example.org", cwd=outbox_ws).exit_code == 0
+    edit_issue(outbox_ws)
+    r = cli("status", cwd=outbox_ws)
+    assert "  The issue changed since the last test; send another test to see it.\n" in r.stdout
+    assert cli("send", "--yes", cwd=outbox_ws).exit_code == 0
+    assert "changed" not in cli("status", cwd=outbox_ws).stdout
+    edit_issue(outbox_ws)
+    r = cli("status", cwd=outbox_ws)
+    assert r.stdout.startswith("Issue 2026-12: sent\n")
+    assert "  The issue changed since it went out: the files no longer match what was sent.\n" in (
+        r.stdout
+    )
+
+
+def test_status_of_a_scheduled_issue_that_has_errors_now(cli, outbox_ws):
+    assert cli("send", "--schedule", "2099-01-05 09:00", "--yes", cwd=outbox_ws).exit_code == 0
+    issue = outbox_ws / "drafts" / "2026-12" / "issue.md"
+    issue.write_text(issue.read_text().replace("date: 2026-12-01", "date: someday"))
+    r = cli("status", cwd=outbox_ws)
+    assert r.exit_code == 0, r.output
+    assert (
+        "  The issue has errors now, so copro-news cannot tell whether it changed since it "
+        "was scheduled (see 'copro-news check').\n"
+    ) in r.stdout
+
+
+def test_status_without_a_record_asks_the_provider(cli, outbox_ws):
+    assert cli("send", "--yes", cwd=outbox_ws).exit_code == 0
+    (outbox_ws / "drafts" / "2026-12" / "send.json").unlink()
+    r = cli("status", cwd=outbox_ws)
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert lines[0] == "Issue 2026-12: sent"
+    assert lines[1] == "  Provider:  outbox, list outbox folder (outbox)"
+    assert lines[2].startswith("  Campaign:  2026-12-") and lines[2].endswith(
+        ", status at the provider: sent"
+    )
+    assert lines[3].startswith("  Sent:      ")
+    assert lines[4] == (
+        "  This folder has no send record (drafts/2026-12/send.json): this comes from the "
+        "provider. Restore the record from git if you can; copro-news will not send this "
+        "issue a second time either way."
+    )
+    assert cli("send", "--yes", cwd=outbox_ws).exit_code == 1
+
+
+def test_status_without_a_record_or_a_key(cli, mc_ws, monkeypatch):
+    monkeypatch.delenv("MAILCHIMP_API_KEY")
+    r = cli("status", cwd=mc_ws)
+    assert r.exit_code == 0, r.output
+    assert (
+        "Warning: Could not ask the provider whether the issue went out: No Mailchimp API key."
+        in (r.stderr)
+    )
+    assert r.stdout == "Issue 2026-12: drafted; no send record, and the provider was not asked.\n"
+
+
+def test_status_without_a_record_finds_a_mailchimp_send(cli, mc_ws, mailchimp):
+    assert cli("send", "--schedule", "2099-01-05 09:00", "--yes", cwd=mc_ws).exit_code == 0
+    (mc_ws / "drafts" / "2026-12" / "send.json").unlink()
+    r = cli("status", cwd=mc_ws)
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("Issue 2026-12: scheduled\n")
+    assert "  Scheduled: Mon 5 Jan 2099 09:00 GMT\n" in r.stdout
+
+
+def test_status_all_lists_the_others_when_one_record_cannot_be_read(cli, outbox_ws):
+    assert cli("send", "--test", "me@example.org", cwd=outbox_ws).exit_code == 0
+    copy_issue(outbox_ws, "2027-01")  # with December's record
+    copy_issue(outbox_ws, "2027-02")
+    (outbox_ws / "drafts" / "2027-02" / "send.json").write_text("{not json")
+    r = cli("status", "--all", cwd=outbox_ws)
+    assert r.exit_code == 0, r.output
+    rows = {line.split()[0]: line.split()[1] for line in r.stdout.splitlines()[1:]}
+    assert rows == {"2026-12": "tested", "2027-01": "wrong", "2027-02": "unreadable"}
+    assert (
+        "Warning: drafts/2027-01/send.json belongs to issue 2026-12 (copied with the folder?)."
+        in r.stderr
+    )
+    assert "Warning: drafts/2027-02/send.json is not a send record copro-news can read." in (
+        r.stderr
+    )
+    assert "Restore it from git (git checkout -- drafts/2027-02/send.json)" in r.stderr
+
+
+@pytest.mark.parametrize("command", ["login", "logout"])
+@pytest.mark.parametrize("provider", ["buttondown", "foo", "outbox"])
+def test_login_and_logout_refuse_the_same_providers_alike(cli, tmp_path, command, provider):
+    r = cli(command, provider, cwd=tmp_path, input="x\n")
+    assert r.exit_code == 2, r.output
+    verb = "log in to" if command == "login" else "log out of"
+    assert r.stderr.splitlines() == [
+        f"Error: copro-news cannot {verb} {provider!r}.",
+        f"Hint: copro-news keeps API keys for: mailchimp. Try: copro-news {command} mailchimp",
+    ]
+
+
+def test_logout_help_says_what_it_removes(cli):
+    r = cli("logout", "--help")
+    assert "key to keep" not in r.stdout
+    assert "The provider whose API key to remove: mailchimp." in r.stdout
+    assert "The provider whose API key to store: mailchimp." in cli("login", "--help").stdout
+
+
+def test_answering_no_is_not_an_error(cli, outbox_ws, monkeypatch):
+    from copro_news.commands import send as send_command
+
+    monkeypatch.setattr(send_command, "_can_ask", lambda: True)
+    r = cli("send", cwd=outbox_ws, input="n\n")
+    assert r.exit_code == 1
+    assert r.stderr.endswith("(n): Nothing was sent.\n")  # the answer is echoed on a terminal
+    assert "Error" not in r.stderr
+    assert not (outbox_ws / "outbox").exists() or not list((outbox_ws / "outbox").glob("*.eml"))
+
+
+def test_outbox_messages_and_hints_speak_of_the_outbox(cli, outbox_ws):
+    assert cli("send", "--yes", cwd=outbox_ws).exit_code == 0
+    (sent,) = (outbox_ws / "outbox").glob("2026-12-list-*.eml")
+    assert b"\nTo: undisclosed-recipients:;\n" in sent.read_bytes().replace(b"\r\n", b"\n")
+    assert b"outbox folder" not in sent.read_bytes()
+
+    (outbox_ws / "drafts" / "2026-12" / "send.json").unlink()
+    r = cli("send", "--yes", cwd=outbox_ws)
+    assert r.exit_code == 1
+    assert "web app" not in r.stderr
+    assert "look at it in the outbox folder (outbox/ and outbox/.drafts/)." in r.stderr
+
+
+@pytest.mark.parametrize("command", ["send", "status", "lists", "login", "logout"])
+def test_one_line_help_fits_the_command_list(command):
+    from copro_news.cli import app
+
+    (info,) = [c for c in app.registered_commands if c.name == command]
+    assert info.callback is not None and info.callback.__doc__
+    summary = info.callback.__doc__.strip().splitlines()[0]
+    assert len(summary) <= 45, summary  # click cuts longer ones with "..."
+
+
+def test_send_one_line_help():
+    from copro_news.commands import send as send_command
+
+    assert send_command.command.__doc__.startswith("Send a test, or the issue to the list once.\n")
+
+
+def test_test_addresses_separated_by_commas(cli, outbox_ws):
+    r = cli("send", "--test", "a@example.org, b@example.org", "-t", "c@example.org", cwd=outbox_ws)
+    assert r.exit_code == 0, r.output
+    assert "Sent a test to a@example.org, b@example.org, c@example.org." in r.stdout
+    assert record(outbox_ws).tests[0].addresses == [
+        "a@example.org",
+        "b@example.org",
+        "c@example.org",
+    ]
+
+    r = cli("send", "--test", "a@example.org b@example.org", cwd=outbox_ws)
+    assert r.exit_code == 2
+    assert "Error: --test 'a@example.org b@example.org' is not an email address." in r.stderr
+    assert "Hint: Separate several addresses with commas, or repeat --test." in r.stderr
+
+    for empty in ("", " , "):
+        r = cli("send", "--test", empty, "--yes", cwd=outbox_ws)
+        assert r.exit_code == 2
+        assert "Error: --test needs an email address." in r.stderr
+    assert not list((outbox_ws / "outbox").glob("2026-12-list-*.eml"))
+
+
+def test_status_all_keeps_each_issue_on_one_line_at_80_columns(cli, outbox_ws, monkeypatch):
+    assert cli("send", "--test", "me@example.org", cwd=outbox_ws).exit_code == 0
+    folder = outbox_ws / "drafts" / "2026-12"
+    rec = record(outbox_ws)
+    rec.provider, rec.list_name, rec.campaign_id = "mailchimp", "Team update newsletter", "a1b2c3"
+    sendrecord.save(folder, rec)
+    monkeypatch.setenv("COLUMNS", "80")
+    r = cli("status", "--all", cwd=outbox_ws)
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert lines[1].startswith("2026-12") and lines[1].rstrip().endswith(" GMT  a1b2c3")
+    assert all(len(line) <= 80 for line in lines)
+    assert not any("GMT" in line or "a1b2c3" in line for line in lines[2:])  # only the list wraps
+
+
+def test_status_all_without_any_issue(cli, workspace):
+    r = cli("status", "--all", cwd=workspace)
+    assert r.exit_code == 0, r.output
+    assert r.stdout == "There is no issue in drafts/ yet. Start one with: copro-news new\n"

@@ -258,7 +258,7 @@ def test_schedule_cancel_and_reschedule(mailchimp, tmp_path):
     assert camp.doc["send_time"] == "2027-03-28T08:00:00+00:00"  # 09:00 BST
     rec = sendrecord.load(tmp_path)
     assert rec.state == "scheduled" and rec.scheduled_for == "2027-03-28T08:00:00+00:00"
-    with pytest.raises(RefusedError, match="is scheduled for Sun 28 Mar 2027 09:00 BST"):
+    with pytest.raises(RefusedError, match="is already scheduled for Sun 28 Mar 2027 09:00 BST"):
         make_sender(mailchimp, tmp_path, zone=LONDON).plan()
 
     make_sender(mailchimp, tmp_path).cancel()

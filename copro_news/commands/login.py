@@ -6,18 +6,35 @@ import sys
 import typer
 
 from copro_news.commands import common
+from copro_news.credentials import ENV_VARS
+from copro_news.providers import NAMES
 
-PROVIDER_HELP = "The provider whose key to keep: mailchimp."
+#: The providers whose API key copro-news keeps: those with a key, that it can send through.
+KEYED = tuple(name for name in NAMES if name in ENV_VARS)
+
+
+def _known(provider: str, command: str, verb: str) -> None:
+    """Refuse, as a usage error, a provider copro-news keeps no key for."""
+    from copro_news.errors import UsageError
+
+    if provider not in KEYED:
+        raise UsageError(
+            f"copro-news cannot {verb} {provider!r}.",
+            f"copro-news keeps API keys for: {', '.join(KEYED)}. "
+            f"Try: copro-news {command} {KEYED[0]}",
+        )
 
 
 def login(
     ctx: typer.Context,
-    provider: str = typer.Argument(..., help=PROVIDER_HELP),
+    provider: str = typer.Argument(
+        ..., help=f"The provider whose API key to store: {', '.join(KEYED)}."
+    ),
     verify: bool = typer.Option(
         True, "--verify/--no-verify", help="Check the key with the provider before keeping it."
     ),
 ) -> None:
-    """Keep a provider's API key in the system keyring.
+    """Keep a provider's API key in the keyring.
 
     The key is asked for without echo (or read from standard input in a
     script), checked with the provider, and stored in the system keyring,
@@ -31,11 +48,8 @@ def login(
     from copro_news import console, credentials
     from copro_news.errors import UsageError
 
-    label = credentials.LABELS.get(provider)
-    if provider != "mailchimp" or label is None:
-        raise UsageError(
-            f"copro-news cannot log in to {provider!r}.", "Try: copro-news login mailchimp"
-        )
+    _known(provider, "login", "log in to")
+    label = credentials.LABELS[provider]
     key = credentials.Secret(_ask(f"{label} API key: ").strip())
     if not key:
         raise UsageError("No key was given; nothing was stored.")
@@ -59,9 +73,11 @@ def login(
 
 
 def logout(
-    provider: str = typer.Argument("mailchimp", help=PROVIDER_HELP),
+    provider: str = typer.Argument(
+        KEYED[0], help=f"The provider whose API key to remove: {', '.join(KEYED)}."
+    ),
 ) -> None:
-    """Remove a provider's API key from the system keyring.
+    """Remove a provider's API key from the keyring.
 
     \b
     Examples:
@@ -70,7 +86,8 @@ def logout(
     """
     from copro_news import console, credentials
 
-    label = credentials.LABELS.get(provider, provider)
+    _known(provider, "logout", "log out of")
+    label = credentials.LABELS[provider]
     if credentials.delete_api_key(provider):
         console.out().print(f"Removed the {label} API key from the system keyring.")
     else:

@@ -30,7 +30,11 @@ def command(
     ctx: typer.Context,
     issue: str | None = typer.Argument(None, help=common.ISSUE_HELP),
     test: list[str] = typer.Option(
-        [], "--test", "-t", metavar="ADDRESS", help="Send a test to this address (repeatable)."
+        [],
+        "--test",
+        "-t",
+        metavar="ADDRESS",
+        help="Send a test to this address (repeatable, or several separated by commas).",
     ),
     schedule: str | None = typer.Option(
         None,
@@ -47,7 +51,7 @@ def command(
         False, "--offline", help="Skip the checks that need the network (links)."
     ),
 ) -> None:
-    """Send the issue to the list, once: or a test, or at a set time.
+    """Send a test, or the issue to the list once.
 
     Every check runs first; any error stops the send. Before sending to the
     list it shows what will go where and asks to confirm (--yes for scripts).
@@ -68,9 +72,16 @@ def command(
 
     if sum(map(bool, (test, schedule, cancel))) > 1:
         raise UsageError("Use one of --test, --schedule and --cancel at a time.")
+    given = bool(test)
+    test = [a.strip() for value in test for a in value.split(",") if a.strip()]
+    if given and not test:  # never let an empty --test turn into a send to the list
+        raise UsageError("--test needs an email address.", "For example: --test me@example.org")
     for address in test:
         if not is_email(address):
-            raise UsageError(f"--test {address!r} is not an email address.")
+            raise UsageError(
+                f"--test {address!r} is not an email address.",
+                "Separate several addresses with commas, or repeat --test.",
+            )
     ws, loaded = common.issue(ctx, issue)
     provider = sending.provider_for(ws)
     try:
@@ -100,24 +111,28 @@ def _run(
         when = sending.parse_schedule(
             schedule, tz, now=sending.utc_now(), step_minutes=provider.schedule_step_minutes
         )
-    message = None
+    sender = sending.Sender(
+        provider,
+        loaded.folder,
+        None,
+        list_id,
+        zone=tz,
+        progress=waiting,
+        dry_run=dry_run,
+        issue=loaded.id,
+        record_name=ws.rel(sending.sendrecord.path_for(loaded.folder)),
+        current_hash=lambda: sending.current_hash(ws, loaded),
+    )
     if not cancel:  # cancelling needs no build: it must work even when the issue has errors
+        # Already sent or scheduled is the reason to refuse, whatever the checks would say.
+        sender.refuse_early(test=bool(test))
         with console.progress("Checking links", enabled=not offline) as progress:
             build, problems = sending.checked_build(
                 ws, loaded, at=when, offline=offline, progress=progress
             )
         if problems:
             console.print_problems(problems)
-        message = sending.message_for(ws, build)
-    sender = sending.Sender(
-        provider,
-        loaded.folder,
-        message,
-        list_id,
-        zone=tz,
-        progress=waiting,
-        dry_run=dry_run,
-    )
+        sender.use(sending.message_for(ws, build))
     out = console.out()
     if test:
         result = sender.send_test(test)
@@ -174,11 +189,15 @@ def _show(plan: SendPlan, tz: tzinfo) -> None:
         )
 
 
+def _can_ask() -> bool:
+    return sys.stdin.isatty()
+
+
 def _confirm(plan: SendPlan) -> None:
     from copro_news import console
     from copro_news.errors import RefusedError
 
-    if not sys.stdin.isatty():
+    if not _can_ask():
         raise RefusedError(
             "Nothing was sent: there is no terminal to confirm on.",
             "Add --yes to send from a script.",
@@ -189,4 +208,6 @@ def _confirm(plan: SendPlan) -> None:
     if not Confirm.ask(
         f"{what} issue {plan.issue} to {plan.list.name}?", console=console.err(), default=False
     ):
-        raise RefusedError("Nothing was sent.")
+        # The person said no: not an error, but still not a send (exit 1 for scripts).
+        console.info("Nothing was sent.")
+        raise typer.Exit(1)

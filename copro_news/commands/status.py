@@ -12,10 +12,13 @@ def command(
     issue: str | None = typer.Argument(None, help=common.ISSUE_HELP),
     all_: bool = typer.Option(False, "--all", "-a", help="A table of every issue."),
 ) -> None:
-    """Show where an issue stands: drafted, tested, scheduled or sent.
+    """Show where an issue stands, or every issue.
 
-    Reads the issue's send record (send.json) and asks the provider for the
-    campaign's current state. --all lists every issue from the records alone.
+    Drafted, tested, scheduled or sent: from the issue's send record
+    (send.json) and the provider's view of its campaign; without a record,
+    the provider is asked whether the issue went out. It also says when the
+    issue changed since it was tested, scheduled or sent. --all lists every
+    issue from the records alone.
 
     \b
     Examples:
@@ -33,7 +36,15 @@ def command(
 
             raise UsageError("Give an issue or --all, not both.")
         rows = status_lib.all_issues(ws)
+        if not rows:
+            console.out().print("There is no issue in drafts/ yet. Start one with: copro-news new")
+            return
         console.out().print(status_lib.table(rows, ws.settings.tz))
+        for row in rows:
+            if row.problem is not None:
+                console.warn(row.problem.message)
+                if row.problem.hint:
+                    console.err().print(f"  {console.escape(row.problem.hint)}")
         return
     folder = ws.resolve_issue(issue)
     report = status_lib.issue_status(ws, folder, progress=_waiting)

@@ -69,6 +69,11 @@ class Provider(ABC):
     #: Schedules must fall on a multiple of this many minutes past the hour (None: any minute).
     schedule_step_minutes: int | None = None
 
+    @property
+    def where(self) -> str:
+        """Where a person can look at the campaigns themselves, for hints."""
+        return f"{self.label}'s web app"
+
     @abstractmethod
     def verify(self) -> str:
         """Check that the credentials work; return a short description of the account."""

@@ -35,6 +35,8 @@ from copro_news.providers.base import (
 
 LIST_ID = "outbox"
 LIST_NAME = "outbox folder"
+#: The To of a message to the list: its recipients are the list's, not shown.
+LIST_TO = "undisclosed-recipients:;"
 H_CAMPAIGN = "X-Copro-News-Campaign"
 H_ISSUE = "X-Copro-News-Issue"
 H_TITLE = "X-Copro-News-Title"
@@ -51,6 +53,11 @@ class OutboxProvider(Provider):
         self.folder = Path(folder)
         self.drafts = self.folder / ".drafts"
         self.clock = clock or (lambda: datetime.now(UTC))
+
+    @property
+    def where(self) -> str:
+        name = self.folder.name
+        return f"the outbox folder ({name}/ and {name}/.drafts/)"
 
     def verify(self) -> str:
         return f"local folder {self.folder}"
@@ -125,13 +132,13 @@ class OutboxProvider(Provider):
 
     def send(self, campaign_id: str) -> None:
         self._refuse_if_gone(campaign_id)
-        self._write(campaign_id, "list", self.clock(), LIST_NAME)
+        self._write(campaign_id, "list", self.clock(), LIST_TO)
 
     def schedule(self, campaign_id: str, when: datetime) -> None:
         self._refuse_if_gone(campaign_id)
         if when <= self.clock():
             raise ProviderError("The schedule time is in the past.")
-        self._write(campaign_id, "scheduled", when, LIST_NAME)
+        self._write(campaign_id, "scheduled", when, LIST_TO)
 
     def unschedule(self, campaign_id: str) -> None:
         found = self._sent_file(campaign_id)
