@@ -102,7 +102,6 @@ def _terminal(ctx: typer.Context, name: str | None) -> None:
 def _text(ctx: typer.Context, name: str | None) -> None:
     from copro_news import console
     from copro_news.build import render_checked
-
     from copro_news.checks.registry import count
     from copro_news.errors import ContentError
 
