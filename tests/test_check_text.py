@@ -195,3 +195,70 @@ def test_check_ignore_in_a_snippet_and_in_settings(workspace):
         SETTINGS + '\n[check]\nignore = ["placeholder-left"]\n', encoding="utf-8"
     )
     assert codes(problems(workspace)) == []
+
+
+# --- the text that `new` and `add` write ---------------------------------------------------------
+
+
+def test_placeholder_intro_of_a_new_issue(cli, workspace):
+    assert cli("new", "2027-01", cwd=workspace).exit_code == 0
+    found = problems(workspace, "2027-01", at="2027-01-01 09:00", only="placeholder-left")
+    assert [(p.file, p.line) for p in found] == [("drafts/2027-01/issue.md", 12)]
+    assert "Write the introduction here" in found[0].message
+    assert "copro-news new" in found[0].message
+
+
+def test_placeholder_intro_left_in_part(workspace):
+    intro = (
+        "Thank you to everyone who came to the forum.\n\n"
+        "Sections come from the snippets in events/, partnerships/, actions/ and\n"
+        'stories/: add one with `copro-news add events "Title"`.\n'
+    )
+    write_issue(workspace, intro=intro)
+    [p] = problems(workspace, only="placeholder-left")
+    assert (p.file, p.line) == ("drafts/2026-12/issue.md", 10)
+
+
+@pytest.mark.parametrize("section", ["events", "partnerships", "actions", "stories"])
+def test_placeholder_body_of_a_new_snippet(cli, workspace, section):
+    write_issue(workspace)
+    assert cli("add", section, "Something new", cwd=workspace).exit_code == 0
+    path = next((workspace / "drafts/2026-12" / section).iterdir())
+    # the word TODO taken out, the example sentence left in
+    path.write_text(path.read_text(encoding="utf-8").replace(" TODO\n", "\n"), encoding="utf-8")
+    found = problems(workspace, only="placeholder-left", build=False)
+    rel = f"drafts/2026-12/{section}/{path.name}"
+    assert [(p.file, "copro-news add" in p.message) for p in found] == [(rel, True)]
+
+
+def test_placeholder_sentence_and_todo_on_one_line_is_one_problem(cli, workspace):
+    write_issue(workspace)
+    assert cli("add", "stories", "News", cwd=workspace).exit_code == 0
+    found = problems(workspace, only="placeholder-left")
+    assert [(p.file, p.line) for p in found] == [("drafts/2026-12/stories/news.md", 6)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Write to us: we read every letter.",
+        "What happened at the forum was a surprise to us all.",
+        "Sections of the report come from the design group.",
+        "Tell us what happens, who it is for and how we can help.",
+    ],
+)
+def test_placeholder_sentences_are_not_everyday_words(workspace, text):
+    write_issue(workspace, {"stories/s.md": story("News", text)})
+    assert problems(workspace, only="placeholder-left") == []
+
+
+def test_short_example_sentence_counts_only_as_the_whole_text(workspace):
+    write_issue(
+        workspace,
+        {
+            "stories/a.md": story("A", "What happened."),
+            "stories/b.md": story("B", "What happened? We met."),
+        },
+    )
+    found = problems(workspace, only="placeholder-left")
+    assert [p.file for p in found] == ["drafts/2026-12/stories/a.md"]

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from copro_news.checks.registry import Context, Problem, rule
 from copro_news.checks.source import elements, locate, spans
 from copro_news.checks.words import english, is_english, workspace_words
 
 if TYPE_CHECKING:
-    from copro_news.content import Issue
+    from copro_news.content import Issue, SourceFile
 
 # Short words that text glues to its neighbour: "ofco-production", "andthe", "inthe".
 _FUNCTION_WORDS = """
@@ -106,30 +108,122 @@ def run_together(issue: Issue, ctx: Context) -> Iterator[Problem]:
 
 
 _PLACEHOLDER = re.compile(r"\b(TODO|TBC|TBD|TBA|FIXME|XXX+)\b|\b(lorem ipsum)\b", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?:])\s+")
+# A shorter sentence of the example text ("What happened.") counts only as the whole text.
+SCAFFOLD_MIN_WORDS = 5
+
+
+@dataclass(frozen=True)
+class ScaffoldSentence:
+    """A sentence of the example text that ``copro-news new`` or ``add`` writes in a file."""
+
+    text: str
+    command: str
+    pattern: re.Pattern[str]
+
+
+def _body_of(text: str) -> str:
+    """The Markdown body of a file that starts with front matter."""
+    parts = text.split("---\n", 2)
+    return parts[2] if len(parts) == 3 else text
+
+
+@lru_cache(maxsize=1)
+def scaffold_sentences() -> tuple[ScaffoldSentence, ...]:
+    """The sentences of the bodies that ``new`` and ``add`` write, long enough to be theirs."""
+    from datetime import date
+
+    from copro_news import scaffold
+    from copro_news.content import SECTIONS
+
+    bodies = [(_body_of(scaffold.issue_text(date(2000, 1, 1), "Newsletter")), "copro-news new")]
+    bodies += [
+        (_body_of(scaffold.snippet_text(kind, "Title")), "copro-news add") for kind in SECTIONS
+    ]
+    found: dict[str, ScaffoldSentence] = {}
+    for body, command in bodies:
+        prose = " ".join(line for line in body.splitlines() if not line.lstrip().startswith("#"))
+        for sentence in _SENTENCE_END.split(" ".join(prose.split())):
+            words = sentence.rstrip(".!?:").split()
+            if not words or sentence in found or _PLACEHOLDER.fullmatch(sentence):
+                continue
+            text = r"\s+".join(re.escape(w) for w in words)
+            if len(words) >= SCAFFOLD_MIN_WORDS:
+                pattern = re.compile(rf"(?<!\w){text}(?!\w)", re.I)
+            else:  # a short one only when it is the whole text: "What happened."
+                pattern = re.compile(rf"\A\s*{text}[.!?:]?(?:\s+TODO)?\s*\Z", re.I)
+            found[sentence] = ScaffoldSentence(sentence, command, pattern)
+    return tuple(found.values())
+
+
+def scaffold_text_left(src: SourceFile) -> Iterator[tuple[int, int, ScaffoldSentence]]:
+    """(first line, last line, sentence) for each run of lines of a file's body still holding
+    the example text that ``new`` or ``add`` wrote."""
+    matches = sorted(
+        (
+            (m.start(), m.end(), sentence)
+            for sentence in scaffold_sentences()
+            for m in sentence.pattern.finditer(src.body)
+        ),
+        key=lambda match: (match[0], match[1]),
+    )
+    runs: list[list[Any]] = []  # [first line, last line, the sentence the run starts with]
+    for start, end, sentence in matches:
+        first = src.body_line + src.body.count("\n", 0, start)
+        last = src.body_line + src.body.count("\n", 0, end)
+        if runs and first <= runs[-1][1] + 1:
+            runs[-1][1] = max(runs[-1][1], last)
+        else:
+            runs.append([first, last, sentence])
+    for first, last, sentence in runs:
+        yield first, last, sentence
 
 
 @rule(
     "placeholder-left",
     severity="error",
-    summary="A placeholder left in the text: TODO, TBC, XXX, lorem ipsum.",
+    summary=(
+        "A placeholder left in the text: TODO, TBC, XXX, lorem ipsum, or the example text that "
+        "new and add write."
+    ),
     explanation=(
-        "Words that stand for text still to be written must not reach subscribers.\n\n"
-        "Example that fails: 'Venue TBC' or 'Speaker: TODO'\n\n"
+        "Words that stand for text still to be written must not reach subscribers, nor the "
+        "example sentences that 'copro-news new' and 'copro-news add' put in a new file.\n\n"
+        "Example that fails: 'Venue TBC', 'Speaker: TODO', or an intro that still says "
+        "'Write the introduction here, in Markdown: a few short paragraphs.'\n\n"
         "Fix: write the missing text, or leave out what is not known yet."
     ),
 )
 def placeholder_left(issue: Issue, ctx: Context) -> Iterator[Problem]:
+    scaffold_lines: set[tuple[str, int]] = set()
+    for src in issue.files():
+        for first, last, sentence in scaffold_text_left(src):
+            scaffold_lines.update((src.rel, line) for line in range(first, last + 1))
+            lines = f" (lines {first}-{last})" if last > first else ""
+            quote = sentence.text.rstrip(":")
+            if not quote.endswith((".", "!", "?")):
+                quote += " ..."
+            yield ctx.problem(
+                "placeholder-left",
+                f"The example text that {sentence.command} wrote is still here{lines}: '{quote}'.",
+                file=src.rel,
+                line=first,
+                hint="Replace it with your own text, or delete it.",
+            )
     for span in spans(issue, ctx):
         for m in _PLACEHOLDER.finditer(span.text):
             word = m.group(0)
             if m.group(1) and word != word.upper():
                 continue  # "todo", "Tba": words, not placeholders
+            line = span.line_at(m.start())
+            if span.is_body and (span.file, line) in scaffold_lines:
+                continue  # "What happened. TODO": said once, above
             where = "the text" if span.is_body else f"'{span.field}'"
             yield ctx.problem(
                 "placeholder-left",
                 f"A placeholder is left in {where}: '{word}'.",
                 file=span.file,
-                line=span.line_at(m.start()),
+                line=line,
                 hint="Write the missing text, or leave out what is not known yet.",
             )
 
