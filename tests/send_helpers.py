@@ -11,6 +11,7 @@ ISSUE_MD = """\
 subject: "Team update: December 2026"
 date: 2026-12-01
 preheader: "News from the co-production team"
+check-ignore: [sections-empty]
 ---
 ## Welcome to the December update
 

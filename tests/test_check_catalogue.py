@@ -53,6 +53,7 @@ EXAMPLES: dict[str, tuple[dict[str, object], str | None, bool]] = {
         None,
         False,
     ),
+    "sections-empty": ({}, None, False),
     "network-unavailable": ({}, None, False),
     "link-broken": ({"stories/s.md": story("L", "[Report]({base}/missing)")}, None, True),
     "link-unverified": ({"stories/s.md": story("L", "[Report]({base}/busy)")}, None, True),

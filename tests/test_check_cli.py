@@ -94,7 +94,7 @@ def test_strict_fails_on_warnings(cli, workspace):
 def test_json_is_one_document_even_with_settings_warnings(cli, workspace):
     settings = workspace / "copro-news.toml"
     settings.write_text(settings.read_text() + 'colour = "green"\n')
-    write_issue(workspace)
+    write_issue(workspace, {"stories/s.md": story("News", "We met.")})
     r = cli("check", "--offline", "--json", "--at", "2026-12-01 09:00", cwd=workspace)
     assert r.exit_code == 0
     doc = json.loads(r.stdout)
