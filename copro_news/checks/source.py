@@ -143,7 +143,7 @@ def locate(ctx: Context, url: str) -> tuple[str | None, int | None]:
         if found[0] is not None:
             break
     else:
-        settings = _settings_text(ctx)
+        settings = settings_text(ctx)
         for text in candidates:
             i = _find_whole(settings, text)
             if i >= 0:
@@ -168,7 +168,8 @@ def _find_whole(haystack: str, needle: str) -> int:
         start = i + 1
 
 
-def _settings_text(ctx: Context) -> str:
+def settings_text(ctx: Context) -> str:
+    """The text of copro-news.toml (cached on ``ctx``)."""
     if "settings_text" not in ctx.cache:
         try:
             text = (ctx.ws.root / "copro-news.toml").read_text(encoding="utf-8")

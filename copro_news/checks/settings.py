@@ -1,0 +1,160 @@
+"""Rules about the workspace's settings: example values a real send would carry."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from copro_news.checks.registry import Context, Problem, rule
+from copro_news.checks.source import elements, locate, settings_text
+
+if TYPE_CHECKING:
+    from copro_news.content import Issue
+
+SETTINGS_FILE = "copro-news.toml"
+# The domains kept for examples (RFC 2606): nobody receives mail there, no page is there.
+EXAMPLE_DOMAINS = ("example.com", "example.net", "example.org", "example")
+LOOPBACK_HOSTS = ("localhost", "::1")
+
+
+def is_example_host(host: str) -> bool:
+    host = host.lower().rstrip(".")
+    return any(host == d or host.endswith("." + d) for d in EXAMPLE_DOMAINS)
+
+
+def is_example_address(address: str) -> bool:
+    """Whether an email address, or a mailto: or web link, is on an example domain."""
+    address = address.strip()
+    if address.lower().startswith("mailto:"):
+        address = address[len("mailto:") :].split("?", 1)[0]
+    if "@" in address and "://" not in address:
+        return is_example_host(address.rsplit("@", 1)[1])
+    try:
+        return is_example_host(urlsplit(address).hostname or "")
+    except ValueError:
+        return False
+
+
+@lru_cache(maxsize=1)
+def _example_street() -> str:
+    """The street of the postal address that ``copro-news init`` offers."""
+    from copro_news.scaffold import InitAnswers
+
+    return " ".join(InitAnswers().postal_address.split(",")[0].lower().split())
+
+
+def is_example_postal_address(address: str) -> bool:
+    words = " ".join(address.lower().split())
+    return _example_street() in words or not re.search(r"\w", words)
+
+
+def settings_line(text: str, section: str | None, key: str) -> int | None:
+    """The line of copro-news.toml where ``key`` is set, inside ``[section]``."""
+    current: str | None = None
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"^\s*\[([^\]]+)\]", line)
+        if header:
+            current = header.group(1).strip()
+        elif current == section and pattern.match(line):
+            return number
+    return None
+
+
+def reaches_subscribers(ctx: Context) -> bool:
+    """Whether a send goes to real people: not the outbox, nor a provider on this computer."""
+    provider = ctx.ws.settings.provider
+    if provider.name == "outbox":
+        return False
+    try:
+        host = urlsplit(provider.api_url).hostname or ""
+    except ValueError:
+        return True
+    return not (host in LOOPBACK_HOSTS or host.startswith("127."))
+
+
+@rule(
+    "example-left",
+    severity="error",
+    summary="An example value left in the settings or the issue (example.org, 1 Example Street).",
+    explanation=(
+        "copro-news init fills the settings with examples: the sender news@example.org, the "
+        "postal address 1 Example Street, links on example.org. Nobody reads mail there and "
+        "no page is there, and the law asks bulk mail for the sender's real address. "
+        "With the outbox provider nothing reaches subscribers, so this rule is silent; with "
+        "a real provider (mailchimp) each example value in copro-news.toml, and each link of "
+        "the email on example.org, example.com or example.net, is an error.\n\n"
+        'Example that fails, with [provider] name = "mailchimp": email = "news@example.org"\n\n'
+        "Fix: put your own address, postal address and links in copro-news.toml, and real "
+        "links in the snippets."
+    ),
+)
+def example_left(issue: Issue, ctx: Context) -> Iterator[Problem]:
+    if not reaches_subscribers(ctx):
+        return
+    settings = ctx.ws.settings
+    text = settings_text(ctx)
+    provider = settings.provider.name
+    seen: set[tuple[str | None, int | None]] = set()
+
+    def setting(section: str | None, key: str, message: str, hint: str) -> Problem:
+        line = settings_line(text, section, key)
+        seen.add((SETTINGS_FILE, line))
+        return ctx.problem(
+            "example-left",
+            f"{message}; a send through {provider} would carry it.",
+            file=SETTINGS_FILE,
+            line=line,
+            hint=hint,
+        )
+
+    sender = settings.sender
+    if is_example_address(sender.email):
+        yield setting(
+            "sender",
+            "email",
+            f"The sender's email is still the example {sender.email}",
+            "Set email under [sender] to the address the newsletter comes from.",
+        )
+    if settings_line(text, "sender", "reply_to") and is_example_address(sender.reply_to):
+        yield setting(
+            "sender",
+            "reply_to",
+            f"The reply-to address is still the example {sender.reply_to}",
+            "Set reply_to under [sender] to the address that reads replies.",
+        )
+    if is_example_postal_address(sender.postal_address):
+        yield setting(
+            "sender",
+            "postal_address",
+            f"The postal address is still the example '{sender.postal_address}'",
+            "Set postal_address under [sender] to your organisation's address: the law asks "
+            "for it in bulk mail.",
+        )
+    for name, url in settings.links.items():
+        if is_example_address(url):
+            yield setting(
+                "links",
+                name,
+                f"The link '{name}' under [links] is still the example {url}",
+                f"Set {name} under [links] to your own address, or remove it.",
+            )
+    for el in elements(ctx):
+        if not is_example_address(el.url):
+            continue
+        file, line = locate(ctx, el.url)
+        if (file, line) in seen or file == SETTINGS_FILE:
+            continue
+        seen.add((file, line))
+        what = "image" if el.tag == "img" else "link"
+        yield ctx.problem(
+            "example-left",
+            f"The {what} {el.url} is on an example domain, where nothing is; a send through "
+            f"{provider} would carry it.",
+            file=file,
+            line=line,
+            hint="Put the real address in its place, or remove it.",
+        )
