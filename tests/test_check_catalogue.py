@@ -54,6 +54,7 @@ EXAMPLES: dict[str, tuple[dict[str, object], str | None, bool]] = {
         False,
     ),
     "sections-empty": ({}, None, False),
+    "folder-mismatch": ({}, '---\nsubject: "Team update"\ndate: 2027-01-01\n---\n', False),
     "network-unavailable": ({}, None, False),
     "link-broken": ({"stories/s.md": story("L", "[Report]({base}/missing)")}, None, True),
     "link-unverified": ({"stories/s.md": story("L", "[Report]({base}/busy)")}, None, True),

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.checkutil import codes, event, problems, story, write_issue
+from tests.conftest import build_file_tree
+
+STORY = {"stories/s.md": story("News", "We met.")}
 
 
 def test_sections_empty_for_a_new_issue(cli, workspace):
@@ -22,3 +27,31 @@ def test_sections_empty_silent_with_one_snippet(workspace):
 def test_sections_empty_silent_when_the_snippet_cannot_be_read(workspace):
     write_issue(workspace, {"stories/s.md": ""})
     assert codes(problems(workspace)) == ["file-invalid"]
+
+
+ISSUE_DATED = '---\nsubject: "Team update"\npreheader: "News"\ndate: {}\n---\nHello.\n'
+
+
+def test_folder_mismatch_fires_at_the_date_line(workspace):
+    write_issue(workspace, STORY, issue_md=ISSUE_DATED.format("2027-01-01"))
+    [p] = problems(workspace, only="folder-mismatch")
+    assert (p.severity, p.file, p.line) == ("error", "drafts/2026-12/issue.md", 4)
+    assert "2027-01-01" in p.message and "2026-12" in p.message
+
+
+@pytest.mark.parametrize("date", ["2026-12-01", "2026-12-31", "2026-12-15"])
+def test_folder_mismatch_silent_in_the_folder_month(workspace, date):
+    write_issue(workspace, STORY, issue_md=ISSUE_DATED.format(date))
+    assert problems(workspace, only="folder-mismatch") == []
+
+
+@pytest.mark.parametrize("date", ["2025-12-01", "2026-11-30"])
+def test_folder_mismatch_other_year_or_month(workspace, date):
+    write_issue(workspace, STORY, issue_md=ISSUE_DATED.format(date))
+    assert codes(problems(workspace, only="folder-mismatch")) == ["folder-mismatch"]
+
+
+def test_folder_mismatch_silent_for_a_folder_not_named_by_month(workspace):
+    folder = workspace / "drafts" / "summer-special"
+    build_file_tree(folder, {"issue.md": ISSUE_DATED.format("2027-01-01"), **STORY})
+    assert problems(workspace, "summer-special", only="folder-mismatch") == []

@@ -57,11 +57,50 @@ def issue_month(issue: Issue, ctx: Context) -> date:
     """The first day of the issue's month: its date, else its folder name, else the send time."""
     if issue.date is not None:
         return issue.date.replace(day=1)
+    named = folder_month(issue)
+    if named is not None:
+        return named
+    at = ctx.at.date() if isinstance(ctx.at, datetime) else ctx.at
+    return at.replace(day=1)
+
+
+def folder_month(issue: Issue) -> date | None:
+    """The first day of the month the issue's folder is named after (2026-12); None if it is
+    not named by month."""
     m = re.match(r"^(\d{4})-(\d{2})$", issue.id)
     if m and 1 <= int(m[2]) <= 12:
         return date(int(m[1]), int(m[2]), 1)
-    at = ctx.at.date() if isinstance(ctx.at, datetime) else ctx.at
-    return at.replace(day=1)
+    return None
+
+
+@rule(
+    "folder-mismatch",
+    severity="error",
+    summary="The issue date is in another month than the one its folder is named after.",
+    explanation=(
+        "An issue folder named by month (drafts/2026-12) holds that month's issue: its 'date' "
+        "must be in that month. A date in another month is usually left from the issue the "
+        "folder was copied from, or a typo in the year.\n\n"
+        "Example that fails: drafts/2026-12/issue.md with date: 2027-01-01\n\n"
+        "Fix: correct 'date' in issue.md, or rename the folder to the issue's month."
+    ),
+)
+def folder_mismatch(issue: Issue, ctx: Context) -> Iterator[Problem]:
+    named = folder_month(issue)
+    if named is None or issue.date is None or issue.source is None:
+        return
+    if (issue.date.year, issue.date.month) == (named.year, named.month):
+        return
+    month = f"{calendar.month_name[named.month]} {named.year}"
+    yield ctx.problem(
+        "folder-mismatch",
+        f"The issue date {issue.date.isoformat()} is not in {month}, the month of its folder "
+        f"{ctx.ws.rel(issue.folder)}.",
+        file=issue.source.rel,
+        line=issue.source.lines.get("date"),
+        hint=f"Correct 'date' to a day in {month} (usually {named.isoformat()}), or rename "
+        f"the folder to {issue.date:%Y-%m}.",
+    )
 
 
 def nearest_year(month: int, day: int, around: date) -> int:
