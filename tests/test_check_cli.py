@@ -205,3 +205,57 @@ def test_check_help_and_rules_import_nothing_heavy(args, workspace):
 
     loaded = imported_modules(args, workspace)
     assert not loaded & {*HEAVY, "spellchecker"}, sorted(loaded & {*HEAVY, "spellchecker"})
+
+
+# --- broken settings: the problems found, exit 1 ------------------------------------------------
+
+BROKEN = 'colour = "green"\n'
+
+
+def _break_settings(workspace):
+    settings = workspace / "copro-news.toml"
+    text = settings.read_text().replace('timezone = "Europe/London"', 'timezone = "London"')
+    settings.write_text(text + BROKEN)
+
+
+def test_json_with_broken_settings_is_one_document(cli, workspace):
+    write_issue(workspace)
+    _break_settings(workspace)
+    r = cli("check", "--offline", "--json", cwd=workspace)
+    assert r.exit_code == 1, r.output
+    doc = json.loads(r.stdout)
+    assert (doc["issue"], doc["at"], doc["errors"], doc["warnings"]) == ("2026-12", None, 1, 1)
+    assert [(p["code"], p["severity"], p["file"], p["line"]) for p in doc["problems"]] == [
+        ("settings-invalid", "error", "copro-news.toml", 2),
+        ("settings-unknown", "warning", "copro-news.toml", 17),
+    ]
+
+
+def test_json_with_unparsable_settings(cli, workspace):
+    write_issue(workspace)
+    (workspace / "copro-news.toml").write_text('name = "News\n')
+    r = cli("check", "--json", "2026-12", cwd=workspace)
+    assert r.exit_code == 1
+    [p] = json.loads(r.stdout)["problems"]
+    assert (p["code"], p["file"], p["line"]) == ("settings-invalid", "copro-news.toml", 1)
+
+
+def test_broken_settings_are_listed_on_stdout(cli, workspace):
+    write_issue(workspace)
+    _break_settings(workspace)
+    r = cli("check", "--offline", cwd=workspace)
+    assert r.exit_code == 1
+    assert "copro-news.toml:2: settings-invalid 'timezone' is not a known time zone" in r.stdout
+    assert r.stdout.splitlines()[-1] == (
+        "2026-12: 1 error, 1 warning (copro-news.toml has errors, so the issue was not checked)"
+    )
+
+
+def test_broken_settings_keep_exit_2_for_usage_errors(cli, workspace, tmp_path):
+    write_issue(workspace)
+    _break_settings(workspace)
+    r = cli("check", "--json", "2031-01", cwd=workspace)
+    assert (r.exit_code, r.stdout) == (2, "")
+    assert "Error: There is no issue '2031-01' in drafts/." in r.stderr
+    r = cli("check", "--json", cwd=tmp_path)
+    assert (r.exit_code, r.stdout) == (2, "")

@@ -8,6 +8,7 @@ from copro_news.commands import common
 
 if TYPE_CHECKING:
     from copro_news.checks import CheckResult
+    from copro_news.checks.registry import Problem
 
 
 def command(
@@ -55,10 +56,15 @@ def command(
 
     from copro_news.checks import check_all, parse_at
     from copro_news.content import load_issue
+    from copro_news.errors import SettingsError
     from copro_news.workspace import load_workspace
 
     # the settings' warnings are listed with the other problems, not before them
-    ws = load_workspace(explicit=common.state(ctx).workspace)
+    try:
+        ws = load_workspace(explicit=common.state(ctx).workspace)
+    except SettingsError as e:
+        _settings_failed(ctx, e.problems, issue, at, as_json)
+        raise typer.Exit(1) from None
     loaded = load_issue(ws, ws.resolve_issue(issue))
     when = parse_at(at, ws.settings.tz) if at else None
     with console.progress("Checking links", enabled=not offline) as progress:
@@ -74,6 +80,44 @@ def command(
         out.print(_summary(result, strict))
     if result.failed(strict):
         raise typer.Exit(1)
+
+
+def _settings_failed(
+    ctx: typer.Context, problems: list[Problem], issue: str | None, at: str | None, as_json: bool
+) -> None:
+    """Report settings that cannot be used as the problems check found: no rule ran.
+
+    No workspace, an unknown issue and a malformed --at stay usage errors."""
+    from copro_news import console
+    from copro_news.checks import parse_at
+    from copro_news.checks.registry import count, sort_problems
+    from copro_news.workspace import Settings, Workspace, find_root
+
+    root = find_root(explicit=common.state(ctx).workspace)
+    name = Workspace(root, Settings()).resolve_issue(issue).name
+    if at:
+        parse_at(at, Settings().tz)
+    problems = sort_problems(problems)
+    errors, warnings = count(problems)
+    if as_json:
+        import json
+
+        doc = {
+            "issue": name,
+            "at": None,
+            "errors": errors,
+            "warnings": warnings,
+            "problems": [p.to_dict() for p in problems],
+        }
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    out = console.out()
+    console.print_problems(problems, console=out)
+    counts = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+    out.print(
+        f"[red]{console.escape(name)}: {counts}[/] "
+        "(copro-news.toml has errors, so the issue was not checked)"
+    )
 
 
 def _plural(n: int, word: str) -> str:
