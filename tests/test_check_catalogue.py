@@ -54,6 +54,11 @@ EXAMPLES: dict[str, tuple[dict[str, object], str | None, bool]] = {
         False,
     ),
     "sections-empty": ({}, None, False),
+    "rule-unknown": (
+        {"stories/s.md": story("News", "Hi.", **{"check-ignore": "[month-missmatch]"})},
+        None,
+        False,
+    ),
     "folder-mismatch": ({}, '---\nsubject: "Team update"\ndate: 2027-01-01\n---\n', False),
     "network-unavailable": ({}, None, False),
     "link-broken": ({"stories/s.md": story("L", "[Report]({base}/missing)")}, None, True),

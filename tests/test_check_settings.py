@@ -83,3 +83,56 @@ def test_example_links_in_the_issue(workspace, body, fires):
     found = problems(workspace, only="example-left")
     expected = [("drafts/2026-12/stories/s.md", 4)] if fires else []
     assert [(p.file, p.line) for p in found] == expected, body
+
+
+# --- rule codes to skip that no rule has ----------------------------------------------------------
+
+
+def test_mistyped_code_in_the_settings(workspace):
+    _settings(workspace, SETTINGS + '\n[check]\nignore = ["run-together", "link-brokn"]\n')
+    write_issue(workspace, STORY)
+    [p] = problems(workspace, only="rule-unknown")
+    assert (p.severity, p.file, p.line) == ("warning", "copro-news.toml", 19)
+    assert "'link-brokn'" in p.message
+    assert p.hint == "Did you mean 'link-broken'?"
+
+
+def test_mistyped_code_in_a_list_on_several_lines(workspace):
+    ignore = '\n[check]\nignore = [\n  "run-together",\n  "banana",\n]\n'
+    _settings(workspace, SETTINGS + ignore)
+    write_issue(workspace, STORY)
+    [p] = problems(workspace, only="rule-unknown")
+    assert (p.file, p.line) == ("copro-news.toml", 21)
+    assert "copro-news check --list-rules" in (p.hint or "")
+
+
+def test_mistyped_code_in_a_snippet(workspace):
+    snippet = story("News", "We met.", **{"check-ignore": "[run-together, month-missmatch]"})
+    write_issue(workspace, {"stories/s.md": snippet})
+    [p] = problems(workspace, only="rule-unknown")
+    assert (p.severity, p.file, p.line) == ("warning", "drafts/2026-12/stories/s.md", 3)
+    assert p.hint == "Did you mean 'month-mismatch'?"
+
+
+def test_mistyped_code_in_issue_md_on_its_own_line(workspace):
+    issue_md = (
+        '---\nsubject: "Team update: December 2026"\ndate: 2026-12-01\npreheader: "News"\n'
+        "check-ignore:\n  - sections-empty\n  - placeholder-lefft\n---\nHello.\n"
+    )
+    write_issue(workspace, issue_md=issue_md)
+    [p] = problems(workspace, only="rule-unknown")
+    assert (p.file, p.line, p.hint) == (
+        "drafts/2026-12/issue.md",
+        7,
+        "Did you mean 'placeholder-left'?",
+    )
+
+
+def test_every_known_code_is_silent(workspace):
+    from copro_news.checks.registry import RULES
+
+    codes = ", ".join(f'"{c}"' for c in RULES if c != "rule-unknown")
+    _settings(workspace, SETTINGS + f"\n[check]\nignore = [{codes}]\n")
+    snippet = story("News", "We met.", **{"check-ignore": "[field-unknown, yaml-invalid]"})
+    write_issue(workspace, {"stories/s.md": snippet})
+    assert problems(workspace, only="rule-unknown") == []

@@ -1,7 +1,9 @@
-"""Rules about the workspace's settings: example values a real send would carry."""
+"""Rules about the workspace's settings: example values a real send would carry, and rule
+codes to skip that no rule has."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -158,3 +160,75 @@ def example_left(issue: Issue, ctx: Context) -> Iterator[Problem]:
             line=line,
             hint="Put the real address in its place, or remove it.",
         )
+
+
+def _code_line(lines: list[str], code: str, first: int | None, last: int) -> int | None:
+    """The line (1-based) from ``first`` to ``last`` where ``code`` is written; else ``first``."""
+    if first is None:
+        return None
+    token = re.compile(rf"(?<![\w-]){re.escape(code)}(?![\w-])")
+    for number in range(first, min(last, len(lines)) + 1):
+        if token.search(lines[number - 1]):
+            return number
+    return first
+
+
+def _section_end(lines: list[str], start: int | None) -> int:
+    """The last line of the TOML section that holds line ``start``."""
+    if start is None:
+        return len(lines)
+    for number in range(start + 1, len(lines) + 1):
+        if re.match(r"^\s*\[", lines[number - 1]) and "=" not in lines[number - 1]:
+            return number - 1
+    return len(lines)
+
+
+def _unknown(code: str, where: str, file: str, line: int | None, ctx: Context) -> Problem:
+    from copro_news.checks.registry import RULES
+
+    close = difflib.get_close_matches(code, list(RULES), n=1, cutoff=0.6)
+    return ctx.problem(
+        "rule-unknown",
+        f"'{code}' in {where} is not a rule code, so nothing is skipped.",
+        file=file,
+        line=line,
+        hint=f"Did you mean '{close[0]}'?"
+        if close
+        else "List the rule codes with: copro-news check --list-rules",
+    )
+
+
+@rule(
+    "rule-unknown",
+    severity="warning",
+    summary="A code in [check] ignore or check-ignore that no rule has, often a typo.",
+    explanation=(
+        "A rule is skipped only when its code is written exactly as copro-news check "
+        "--list-rules shows it: a mistyped code skips nothing, and the problem it was meant "
+        "to silence is still reported.\n\n"
+        'Example that warns: [check] ignore = ["link-brokn"] in copro-news.toml, or '
+        "check-ignore: [month-missmatch] in a snippet.\n\n"
+        "Fix: correct the code (the hint names the nearest one), or remove it."
+    ),
+)
+def rule_unknown(issue: Issue, ctx: Context) -> Iterator[Problem]:
+    from copro_news.checks.registry import RULES
+
+    text = settings_text(ctx)
+    lines = text.splitlines()
+    start = settings_line(text, "check", "ignore")
+    end = _section_end(lines, start)
+    for code in ctx.ws.settings.check.ignore:
+        if code not in RULES:
+            line = _code_line(lines, code, start, end)
+            yield _unknown(code, "[check] ignore", SETTINGS_FILE, line, ctx)
+    sources = [(issue.source, issue.data)] if issue.source is not None else []
+    sources += [(s.source, s.data) for s in issue.snippets()]
+    for src, data in sources:
+        codes = data.get("check-ignore") or []
+        field = src.lines.get("check-ignore")
+        src_lines = src.text.split("\n")
+        for code in codes:
+            if code not in RULES:
+                line = _code_line(src_lines, code, field, src.body_line - 2)
+                yield _unknown(code, "check-ignore", src.rel, line, ctx)
