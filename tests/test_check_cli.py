@@ -259,3 +259,29 @@ def test_broken_settings_keep_exit_2_for_usage_errors(cli, workspace, tmp_path):
     assert "Error: There is no issue '2031-01' in drafts/." in r.stderr
     r = cli("check", "--json", cwd=tmp_path)
     assert (r.exit_code, r.stdout) == (2, "")
+
+
+# --- every time in the workspace's time zone ------------------------------------------------------
+
+
+def test_scheduled_time_is_shown_in_the_workspace_zone(cli, workspace):
+    folder = write_issue(workspace, {"stories/s.md": story("News", "We met.")}, name="2026-06")
+    (folder / "send.json").write_text(json.dumps({"scheduled_for": "2026-06-01T08:00:00+00:00"}))
+    r = cli("check", "--offline", cwd=workspace)
+    assert r.stdout.splitlines()[-1] == (
+        "2026-06: no problems found (at 2026-06-01 09:00 BST; links not checked (--offline))"
+    )
+    r = cli("check", "--offline", "--json", cwd=workspace)
+    assert json.loads(r.stdout)["at"] == "2026-06-01T09:00:00+01:00"
+
+
+def test_at_in_another_zone_agrees_with_the_messages(cli, workspace):
+    write_issue(workspace, {"events/e.md": event("Cuppa", "2026-06-01 04:30")}, name="2026-06")
+    args = ("check", "--offline", "--at", "2026-06-01T09:00+05:00")
+    r = cli(*args, cwd=workspace)
+    assert "starts on 2026-06-01 04:30, before the send time (2026-06-01 05:00)." in r.stdout
+    assert r.stdout.splitlines()[-1].endswith(
+        "(at 2026-06-01 05:00 BST; links not checked (--offline))"
+    )
+    r = cli(*args, "--json", cwd=workspace)
+    assert json.loads(r.stdout)["at"] == "2026-06-01T05:00:00+01:00"

@@ -32,14 +32,15 @@ def check_issue(
     offline: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Problem]:
-    """Every problem in ``issue``, judged at ``at`` (the send time; default now).
+    """Every problem in ``issue``, judged at ``at`` (the send time; default now), which rules
+    see in the workspace's time zone.
 
     ``progress(done, total)`` is called while links are checked online.
     """
     from copro_news.checks.registry import Context, run
 
     load_rules()
-    when = at or datetime.now(ws.settings.tz)
+    when = (at or datetime.now(ws.settings.tz)).astimezone(ws.settings.tz)
     ctx = Context(ws=ws, issue=issue, build=build, at=when, offline=offline, progress=progress)
     return run(ctx)
 
@@ -116,6 +117,7 @@ def check_all(
     from copro_news.render import build_issue
 
     when = at or scheduled_time(issue) or datetime.now(ws.settings.tz).replace(microsecond=0)
+    when = when.astimezone(ws.settings.tz)  # shown as every other time is: in the workspace's zone
     build = None if issue.errors else build_issue(ws, issue)
     problems = check_issue(ws, issue, build, at=when, offline=offline, progress=progress)
     ignored = set(ws.settings.check.ignore)
