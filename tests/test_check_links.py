@@ -290,3 +290,33 @@ def test_ctrl_c_stops_the_link_check_at_once(tmp_path):
     assert proc.returncode == 130, err
     assert "Stopped." in err and "Traceback" not in err
     assert out == ""
+
+
+def test_fresh_ignores_the_cache(cli, tmp_path, server):
+    root = tmp_path / "ws"
+    body = f"[Report]({server.url('/ok')}) and [old page]({server.url('/missing')})."
+    link_workspace(root, server.base, {"stories/s.md": story("Links", body)})
+    at = ("--at", "2026-12-01 09:00")
+    assert cli("check", *at, cwd=root).exit_code == 1  # /missing is broken
+    cache = root / "drafts" / "2026-12" / "build" / "links.json"
+    data = json.loads(cache.read_text())
+    # as if /missing had answered well an hour ago, and gone since
+    ok_key, missing_key = server.url("/ok"), server.url("/missing")
+    assert ok_key in data and missing_key not in data
+    data[missing_key] = {**data[ok_key], "url": missing_key}
+    cache.write_text(json.dumps(data))
+    heads = server.hits[("HEAD", "/ok")]
+    assert cli("check", *at, cwd=root).exit_code == 0  # the cache still says it is fine
+    assert server.hits[("HEAD", "/ok")] == heads
+    r = cli("check", *at, "--fresh", cwd=root)
+    assert r.exit_code == 1
+    assert "link-broken" in r.stdout
+    assert server.hits[("HEAD", "/ok")] == heads + 1
+    data = json.loads(cache.read_text())
+    assert ok_key in data and missing_key not in data  # the stale answer is gone
+    assert cli("check", *at, cwd=root).exit_code == 1
+
+
+def test_fresh_is_in_the_help(cli, tmp_path):
+    r = cli("check", "--help", cwd=tmp_path)
+    assert "--fresh" in r.stdout

@@ -30,18 +30,28 @@ def check_issue(
     *,
     at: datetime | None = None,
     offline: bool = False,
+    fresh: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Problem]:
     """Every problem in ``issue``, judged at ``at`` (the send time; default now), which rules
     see in the workspace's time zone.
 
+    ``fresh`` checks every link again instead of trusting the answers kept for a day.
     ``progress(done, total)`` is called while links are checked online.
     """
     from copro_news.checks.registry import Context, run
 
     load_rules()
     when = (at or datetime.now(ws.settings.tz)).astimezone(ws.settings.tz)
-    ctx = Context(ws=ws, issue=issue, build=build, at=when, offline=offline, progress=progress)
+    ctx = Context(
+        ws=ws,
+        issue=issue,
+        build=build,
+        at=when,
+        offline=offline,
+        fresh=fresh,
+        progress=progress,
+    )
     return run(ctx)
 
 
@@ -109,6 +119,7 @@ def check_all(
     *,
     at: datetime | None = None,
     offline: bool = False,
+    fresh: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> CheckResult:
     """Build the issue (when its files allow) and run every rule on it, at the send time:
@@ -119,7 +130,9 @@ def check_all(
     when = at or scheduled_time(issue) or datetime.now(ws.settings.tz).replace(microsecond=0)
     when = when.astimezone(ws.settings.tz)  # shown as every other time is: in the workspace's zone
     build = None if issue.errors else build_issue(ws, issue)
-    problems = check_issue(ws, issue, build, at=when, offline=offline, progress=progress)
+    problems = check_issue(
+        ws, issue, build, at=when, offline=offline, fresh=fresh, progress=progress
+    )
     ignored = set(ws.settings.check.ignore)
     settings = [p for p in ws.warnings if p.code not in ignored]
     return CheckResult(issue, when, offline, sort_problems(settings + problems), build is not None)

@@ -4,7 +4,8 @@ Every distinct URL of the built email is checked once, concurrently (a bounded p
 threads): HEAD first, then GET where HEAD is refused, redirects followed. Sign-up pages
 (event and action links, links whose words say book, register or sign up) are read with
 GET to find "Sales ended" and the like. Good answers are kept in the issue's build/ for a
-day, so checking again is quick; failures are always checked again.
+day, so checking again is quick; failures are always checked again, and with ``fresh``
+(check --fresh) every link is.
 """
 
 from __future__ import annotations
@@ -438,10 +439,11 @@ def check_links(ctx: Context) -> dict[Target, LinkResult]:
     path = _cache_path(ctx)
     now = time.time()  # the cache's age is wall-clock time, not the send time
     cache = _read_cache(path, now)
+    trusted = {} if ctx.fresh else cache
     results: dict[Target, LinkResult] = {}
     todo = []
     for t in items:
-        entry = cache.get(_key(t))
+        entry = trusted.get(_key(t))
         if entry is not None:
             fields = {k: v for k, v in entry.items() if k in LinkResult.__dataclass_fields__}
             results[t] = LinkResult(**{**fields, "cached": True})
@@ -453,8 +455,9 @@ def check_links(ctx: Context) -> dict[Target, LinkResult]:
     good = {
         _key(t): {**asdict(r), "checked": now} for t, r in fetched.items() if r.ok and not r.closed
     }
+    kept = {k: v for k, v in cache.items() if k not in {_key(t) for t in fetched}}
     if good or cache:
-        _write_cache(path, {**cache, **good})
+        _write_cache(path, {**kept, **good})
     ctx.cache["links"] = results
     ctx.cache["links_offline"] = bool(fetched) and not any(r.reached for r in fetched.values())
     return results

@@ -179,6 +179,7 @@ class Context:
     build: Any
     at: Any  # an aware datetime: the send time; rules never read the clock
     offline: bool = False
+    fresh: bool = False  # check every link again, whatever build/links.json remembers
     cache: dict[str, Any] = field(default_factory=dict)
     progress: Callable[[int, int], None] | None = None  # (done, total) while fetching links
 

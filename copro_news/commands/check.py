@@ -24,6 +24,12 @@ def command(
     offline: bool = typer.Option(
         False, "--offline", help="Skip the rules that need the network (links, images)."
     ),
+    fresh: bool = typer.Option(
+        False,
+        "--fresh",
+        help="Check every link again: good answers are otherwise kept for a day "
+        "(in the issue's build/links.json).",
+    ),
     strict: bool = typer.Option(False, "--strict", help="Fail on warnings too."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
     list_rules: bool = typer.Option(False, "--list-rules", help="List every rule and exit."),
@@ -42,6 +48,7 @@ def command(
     Examples:
       copro-news check
       copro-news check 2026-12 --at "2026-12-01 09:00" --offline
+      copro-news check --fresh
       copro-news check --json > problems.json
       copro-news check --explain weekday-mismatch
     """
@@ -68,7 +75,7 @@ def command(
     loaded = load_issue(ws, ws.resolve_issue(issue))
     when = parse_at(at, ws.settings.tz) if at else None
     with console.progress("Checking links", enabled=not offline) as progress:
-        result = check_all(ws, loaded, at=when, offline=offline, progress=progress)
+        result = check_all(ws, loaded, at=when, offline=offline, fresh=fresh, progress=progress)
     if as_json:
         import json
 
