@@ -53,3 +53,11 @@ def test_folder_mismatch_other_year_or_month(workspace, date):
 def test_folder_mismatch_silent_when_the_date_is_not_a_date(workspace):
     write_issue(workspace, STORY, issue_md=ISSUE_DATED.format("1st January"))
     assert codes(problems(workspace, build=False)) == ["field-invalid"]
+
+
+def test_folder_mismatch_alone_names_the_disagreement(workspace):
+    issue_md = (
+        '---\nsubject: "Team update: December 2026"\npreheader: "News"\ndate: 2027-02-01\n---\n'
+    )
+    write_issue(workspace, STORY, issue_md=issue_md)
+    assert codes(problems(workspace)) == ["folder-mismatch"]

@@ -342,6 +342,9 @@ def month_mentions(text: str) -> Iterator[tuple[int, str, int]]:
 def month_mismatch(issue: Issue, ctx: Context) -> Iterator[Problem]:
     first = issue_month(issue, ctx)
     allowed = {first.month, (first + timedelta(days=32)).month}
+    named = folder_month(issue)
+    if named is not None:
+        allowed.add(named.month)  # a date in another month is folder-mismatch's to say
     this = calendar.month_name[first.month]
     for span in spans(issue, ctx):
         if span.is_body:
