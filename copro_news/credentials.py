@@ -101,9 +101,9 @@ def store_api_key(provider: str, key: Secret) -> None:
     keyring, errors = _keyring()
     try:
         keyring.set_password(SERVICE, provider, key.reveal())
-    except errors.KeyringError as e:
+    except errors.KeyringError:
         raise CredentialsError(
-            f"The system keyring could not store the key ({type(e).__name__}).",
+            "The system keyring could not store the key: it is locked, or this computer has none.",
             f"Set {ENV_VARS[provider]} in the environment instead.",
         ) from None
 
@@ -116,9 +116,9 @@ def delete_api_key(provider: str) -> bool:
         keyring.delete_password(SERVICE, provider)
     except errors.PasswordDeleteError:
         return False
-    except errors.KeyringError as e:
+    except errors.KeyringError:
         raise CredentialsError(
-            f"The system keyring could not remove the key ({type(e).__name__})."
+            "The system keyring could not remove the key: it is locked, or this computer has none."
         ) from None
     return True
 

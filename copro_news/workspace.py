@@ -238,6 +238,30 @@ def _suggest(name: str, known: list[str]) -> str | None:
     return close[0] if close else None
 
 
+def _toml_words(said: str) -> tuple[str, str]:
+    """A TOML syntax error in plain words: (message, hint)."""
+    said = re.sub(r"\s*\(at line \d+, column \d+\)", "", said)
+    section = re.match(r"Cannot declare \('([^']+)',?.*\) twice", said)
+    if section:
+        return (
+            f"The section [{section.group(1)}] appears twice.",
+            "Keep one [" + section.group(1) + "] heading and put all its settings under it.",
+        )
+    if said.startswith("Cannot overwrite a value"):
+        return "A setting is given twice.", "Keep one of the two lines."
+    if said.startswith(("Invalid value", "Illegal character")):
+        return (
+            "A value cannot be read.",
+            'Text values need quotes on both sides: name = "Co-Production Collective"',
+        )
+    if "table declaration" in said:
+        return "A section heading is not closed.", "Write it in brackets: [sender]"
+    return (
+        f"The settings cannot be read: {said}.",
+        "Each setting is 'key = \"value\"'; text values need quotes.",
+    )
+
+
 def load_settings(path: Path) -> tuple[Settings, list[Problem]]:
     """Read and validate the settings; raise SettingsError listing every problem."""
     rel = path.name
@@ -263,15 +287,16 @@ def load_settings(path: Path) -> tuple[Settings, list[Problem]]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"line (\d+)", str(e))
+        message, hint = _toml_words(str(e))
         raise SettingsError(
             [
                 Problem(
                     "settings-invalid",
                     "error",
-                    f"The file is not valid TOML: {e}.",
+                    message,
                     rel,
                     int(m.group(1)) if m else None,
-                    "Each setting is 'key = \"value\"'; text values need quotes.",
+                    hint,
                 )
             ]
         ) from None

@@ -106,3 +106,24 @@ def test_a_planned_provider_is_refused_plainly(tmp_path):
     (problem,) = info.value.problems
     assert problem.message == "'provider.name': copro-news cannot send through buttondown yet."
     assert problem.hint == "Use one of: outbox, mailchimp."
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        (
+            'name = "x"\n[links]\na = "https://x.org"\n[links]\n',
+            4,
+            "The section [links] appears twice.",
+        ),
+        ('name = "x"\nname = "y"\n', 2, "A setting is given twice."),
+        ("name = Co-Pro\n", 1, "A value cannot be read."),
+        ('name = "x"\n[sender\n', 2, "A section heading is not closed."),
+    ],
+)
+def test_toml_mistakes_in_plain_words(tmp_path, text, line, message):
+    with pytest.raises(SettingsError) as info:
+        load_settings(write(tmp_path, text))
+    (problem,) = info.value.problems
+    assert (problem.line, problem.message) == (line, message)
+    assert "TOML" not in problem.message

@@ -28,7 +28,12 @@ def command(
         False, "--text", help="Print the exact plain-text part of the email, nothing else."
     ),
     port: int | None = typer.Option(
-        None, "--port", min=0, max=65535, help="The port to serve on (default: a free one)."
+        None,
+        "--port",
+        min=0,
+        max=65535,
+        metavar="N",
+        help="The port to serve on (default: a free one).",
     ),
     host: str | None = typer.Option(
         None,
