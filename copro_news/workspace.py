@@ -217,7 +217,7 @@ def load_workspace(start: Path | None = None, explicit: Path | None = None) -> W
     return Workspace(root=root, settings=settings, warnings=warnings)
 
 
-def _line_of(text: str, key: str, section: str | None) -> int | None:
+def setting_line(text: str, key: str, section: str | None) -> int | None:
     """The line where ``key`` is set (inside ``[section]`` if given); None if not found."""
     current: str | None = None
     pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
@@ -306,7 +306,9 @@ def load_settings(path: Path) -> tuple[Settings, list[Problem]]:
 
     def bad(message: str, key: str, section: str | None, hint: str | None = None) -> None:
         problems.append(
-            Problem("settings-invalid", "error", message, rel, _line_of(text, key, section), hint)
+            Problem(
+                "settings-invalid", "error", message, rel, setting_line(text, key, section), hint
+            )
         )
 
     def check_value(kind: str, value: Any, key: str, section: str | None) -> Any:
@@ -386,7 +388,7 @@ def load_settings(path: Path) -> tuple[Settings, list[Problem]]:
     def unknown(key: str, section: str | None, known: list[str]) -> None:
         label = f"[{section}] {key}" if section else key
         close = _suggest(key, known)
-        line = _line_of(text, key, section)
+        line = setting_line(text, key, section)
         given = data.get(section) if section else data
         if close and not (isinstance(given, dict) and close in given):
             # A misspelt setting would silently fall back to its default (a time zone,
@@ -469,7 +471,7 @@ def load_settings(path: Path) -> tuple[Settings, list[Problem]]:
                         "error",
                         f"'{section}.{key}' is missing.",
                         rel,
-                        _line_of(text, "", section),
+                        setting_line(text, "", section),
                         f'Add a line {key} = "..." under [{section}].',
                     )
                 )

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from copro_news.checks.registry import Context, Problem, rule
 from copro_news.checks.source import elements, locate, settings_text
+from copro_news.workspace import setting_line
 
 if TYPE_CHECKING:
     from copro_news.content import Issue
@@ -53,19 +54,6 @@ def is_example_postal_address(address: str) -> bool:
     return _example_street() in words or not re.search(r"\w", words)
 
 
-def settings_line(text: str, section: str | None, key: str) -> int | None:
-    """The line of copro-news.toml where ``key`` is set, inside ``[section]``."""
-    current: str | None = None
-    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
-    for number, line in enumerate(text.splitlines(), start=1):
-        header = re.match(r"^\s*\[([^\]]+)\]", line)
-        if header:
-            current = header.group(1).strip()
-        elif current == section and pattern.match(line):
-            return number
-    return None
-
-
 def reaches_subscribers(ctx: Context) -> bool:
     """Whether a send goes to real people: not the outbox, nor a provider on this computer."""
     provider = ctx.ws.settings.provider
@@ -103,7 +91,7 @@ def example_left(issue: Issue, ctx: Context) -> Iterator[Problem]:
     seen: set[tuple[str | None, int | None]] = set()
 
     def setting(section: str | None, key: str, message: str, hint: str) -> Problem:
-        line = settings_line(text, section, key)
+        line = setting_line(text, key, section)
         seen.add((SETTINGS_FILE, line))
         return ctx.problem(
             "example-left",
@@ -121,7 +109,7 @@ def example_left(issue: Issue, ctx: Context) -> Iterator[Problem]:
             f"The sender's email is still the example {sender.email}",
             "Set email under [sender] to the address the newsletter comes from.",
         )
-    if settings_line(text, "sender", "reply_to") and is_example_address(sender.reply_to):
+    if setting_line(text, "reply_to", "sender") and is_example_address(sender.reply_to):
         yield setting(
             "sender",
             "reply_to",
@@ -216,7 +204,7 @@ def rule_unknown(issue: Issue, ctx: Context) -> Iterator[Problem]:
 
     text = settings_text(ctx)
     lines = text.splitlines()
-    start = settings_line(text, "check", "ignore")
+    start = setting_line(text, "ignore", "check")
     end = _section_end(lines, start)
     for code in ctx.ws.settings.check.ignore:
         if code not in RULES:
