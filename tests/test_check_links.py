@@ -320,3 +320,15 @@ def test_fresh_ignores_the_cache(cli, tmp_path, server):
 def test_fresh_is_in_the_help(cli, tmp_path):
     r = cli("check", "--help", cwd=tmp_path)
     assert "--fresh" in r.stdout
+
+
+def test_a_bad_host_among_cached_good_links_is_still_broken(tmp_path, server):
+    body = f"[Report]({server.url('/ok')}) and [typo](https://exmaple-typo.invalid/survey)."
+    root = tmp_path / "ws"
+    link_workspace(root, server.base, {"stories/s.md": story("Links", body)})
+    first = online(root)
+    second = online(root)  # /ok and the footer links now come from the cache
+    for found in (first, second):
+        codes = {(p.code, p.message.split()[2]) for p in found}
+        assert ("link-broken", "https://exmaple-typo.invalid/survey") in codes
+        assert "network-unavailable" not in {p.code for p in found}

@@ -459,7 +459,14 @@ def check_links(ctx: Context) -> dict[Target, LinkResult]:
     if good or cache:
         _write_cache(path, {**kept, **good})
     ctx.cache["links"] = results
-    ctx.cache["links_offline"] = bool(fetched) and not any(r.reached for r in fetched.values())
+    offline = bool(fetched) and not any(r.reached for r in fetched.values())
+    cached = [t for t in items if t not in fetched]
+    if offline and cached:
+        # Every link fetched now failed, but others were good a while ago: ask one of those
+        # again, so that a mistyped host among good links is broken, not "the network".
+        probe = Checker(timeout=TIMEOUT, workers=1).run(cached[:1], None)
+        offline = not any(r.reached for r in probe.values())
+    ctx.cache["links_offline"] = offline
     return results
 
 
