@@ -47,6 +47,14 @@ def _make(stderr: bool) -> Console:
     )
 
 
+def animated() -> bool:
+    """Whether spinners and progress bars may draw on stderr: a terminal, and colour on.
+
+    NO_COLOR asks for output without escape codes; animations are made of them.
+    """
+    return err().is_terminal and not color_disabled()
+
+
 def out() -> Console:
     """The console for results (stdout)."""
     if "out" not in _consoles:
@@ -102,7 +110,7 @@ def print_problems(problems: list[Any], *, console: Console | None = None) -> No
 def progress(label: str, *, enabled: bool = True) -> Iterator[Callable[[int, int], None] | None]:
     """A progress bar on stderr, only on a terminal: yields ``update(done, total)``, or None."""
     c = err()
-    if not enabled or not c.is_terminal:
+    if not enabled or not animated():
         yield None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn

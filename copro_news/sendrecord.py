@@ -151,13 +151,13 @@ def load(
     path = path_for(issue_dir)
     shown = shown_as or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as e:
         raise RecordError(f"Cannot read {shown}: {e.strerror}.") from None
     try:
-        doc = json.loads(text)
+        doc = json.loads(data.decode("utf-8"))
         known = {f.name for f in fields(SendRecord)}
         tests = [TestSend(**t) for t in doc.get("tests", [])]
         values = {k: v for k, v in doc.items() if k in known and k != "tests"}

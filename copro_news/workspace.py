@@ -18,8 +18,8 @@ SETTINGS_FILE = "copro-news.toml"
 DRAFTS_DIR = "drafts"
 PROVIDERS = ("outbox", "mailchimp")
 PLANNED_PROVIDERS = ("buttondown",)  # named in the settings contract, not yet implemented
-ISSUE_NAME = re.compile(r"^\d{4}-\d{2}$")
-EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+ISSUE_NAME = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")  # a month: 2026-12, never 2026-13
+EMAIL = re.compile(r"^[^@\s<>\",;:()\[\]]+@[^@\s<>\",;:()\[\]]+\.[^@\s<>\",;:()\[\]]+$")
 
 
 def is_url(value: str, *, allow_mailto: bool = False) -> bool:

@@ -506,3 +506,51 @@ def test_add_suggests_the_section_meant(cli, workspace):
     r = cli("add", "evnts", "Cuppa", cwd=workspace)
     assert r.exit_code == 2
     assert "Hint: Did you mean events?" in r.stderr
+
+
+def test_month_thirteen_is_not_an_issue(cli, tmp_path):
+    import shutil
+
+    folder = fixture_workspace(tmp_path)
+    shutil.copytree(folder, folder.parent / "2022-13")
+    r = cli("draft", cwd=tmp_path)
+    assert "Drafted 2022-03:" in r.stdout
+    r = cli("status", "--all", cwd=tmp_path)
+    assert "2022-13" not in r.stdout
+
+
+def test_an_email_with_a_stray_comma_is_refused(cli, tmp_path):
+    r = cli("init", "ws", "--email", "news@org.uk,", cwd=tmp_path)
+    assert r.exit_code == 2
+    assert "Error: 'news@org.uk,' is not an email address." in r.stderr
+    fixture_workspace(tmp_path / "w2")
+    toml = tmp_path / "w2" / "copro-news.toml"
+    toml.write_text(toml.read_text().replace('"hello@example.org"', '"a@b.org;"'))
+    r = cli("draft", cwd=tmp_path / "w2")
+    assert r.exit_code == 2
+    assert "'sender.reply_to' is not an email address" in r.stderr
+
+
+def test_init_refuses_an_unknown_time_zone(cli, tmp_path):
+    r = cli("init", "ws", "--timezone", "Europe/Londn", cwd=tmp_path)
+    assert r.exit_code == 2
+    assert "Error: 'Europe/Londn' is not a known time zone." in r.stderr
+    assert not (tmp_path / "ws").exists()
+
+
+def test_status_all_lists_issues_beside_a_send_record_that_is_not_text(cli, tmp_path):
+    folder = fixture_workspace(tmp_path)
+    (folder / "send.json").write_bytes(b"\xff\xfe")
+    r = cli("status", "--all", cwd=tmp_path)
+    assert "inside copro-news" not in r.stderr
+    assert "2022-03" in r.stdout
+
+
+def test_no_color_draws_no_spinner_on_a_terminal(tmp_path, monkeypatch):
+    from tests.helpers import on_terminal
+
+    fixture_workspace(tmp_path)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    _code, output = on_terminal(["status"], tmp_path, [])
+    assert "\x1b[" not in output, output

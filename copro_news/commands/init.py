@@ -32,11 +32,20 @@ def command(
       copro-news init news --name "Co-Production Collective" \\
           --email news@example.org --postal-address "1 High St, London"
     """
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     from copro_news import console
     from copro_news.errors import UsageError
     from copro_news.scaffold import InitAnswers, init_workspace
     from copro_news.workspace import SETTINGS_FILE
 
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(
+            f"{timezone!r} is not a known time zone.",
+            'Use a name like "Europe/London" or "America/New_York".',
+        ) from None
     answers = InitAnswers(timezone=timezone)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     for field, given, question in (

@@ -22,6 +22,9 @@ def waiting(text: str) -> Iterator[None]:
     """A spinner on stderr while the network is slow to answer (nothing when not a terminal)."""
     from copro_news import console
 
+    if not console.animated():
+        yield
+        return
     with console.err().status(console.escape(text) + "…", spinner="dots"):
         yield
 
