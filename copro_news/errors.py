@@ -62,6 +62,22 @@ class ContentError(CoproNewsError):
         self.problems = problems
 
 
+class TemplateError(CoproNewsError):
+    """A workspace template (or the stylesheet) cannot be used; where, if known."""
+
+    def __init__(
+        self,
+        message: str,
+        hint: str | None = None,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        super().__init__(message, hint)
+        self.file = file
+        self.line = line
+
+
 class RefusedError(CoproNewsError):
     """The command will not do what was asked (already sent, not confirmed, ...)."""
 

@@ -7,6 +7,7 @@ file by file. jinja2, markdown-it and premailer are imported here only, when a b
 from __future__ import annotations
 
 import hashlib
+import re
 import textwrap
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -399,7 +400,7 @@ def _template_error(ws: Workspace, e: Exception) -> Exception:
     """A template mistake as a plain error naming the template file and line."""
     import jinja2
 
-    from copro_news.errors import CoproNewsError
+    from copro_news.errors import TemplateError
 
     name: str | None
     line: int | None
@@ -408,14 +409,24 @@ def _template_error(ws: Workspace, e: Exception) -> Exception:
     else:
         name, line = _template_frame(e)
     where = ""
+    shown: str | None = None
     if name:
         path = Path(name)
         shown = ws.rel(path) if path.is_absolute() else f"templates/{name}"
         where = f" in {shown}" + (f", line {line}" if line else "")
     if isinstance(e, jinja2.TemplateNotFound) and not isinstance(e, jinja2.TemplatesNotFound):
-        return CoproNewsError(
+        return TemplateError(
             f"A template{where} uses {e.name!r}, which does not exist.",
             "Check the name; 'copro-news templates' lists the templates there are.",
+            file=shown,
+            line=line,
+        )
+    if isinstance(e, RecursionError):
+        return TemplateError(
+            f"A template{where} includes itself, over and over.",
+            "Remove the include or extends that leads back to the same template.",
+            file=shown,
+            line=line,
         )
     in_workspace = bool(name) and str(ws.templates) in str(name)
     hint = (
@@ -424,11 +435,14 @@ def _template_error(ws: Workspace, e: Exception) -> Exception:
         else "Check the workspace's templates that this one includes or extends."
     )
     detail = str(e).rstrip(".") or type(e).__name__
-    return CoproNewsError(f"A template has a mistake{where}: {detail}.", hint)
+    unknown = re.search(r"'[\w.]*Snippet object' has no attribute '(\w+)'", detail)
+    if unknown:
+        detail = f"a snippet has no field '{unknown.group(1)}'"
+    return TemplateError(f"A template has a mistake{where}: {detail}.", hint, file=shown, line=line)
 
 
 def _undecodable_template(ws: Workspace) -> Exception:
-    from copro_news.errors import CoproNewsError
+    from copro_news.errors import TemplateError
 
     bad = []
     if ws.templates.is_dir():
@@ -439,7 +453,11 @@ def _undecodable_template(ws: Workspace) -> Exception:
             except UnicodeDecodeError:
                 bad.append(ws.rel(path))
     shown = ", ".join(bad) if bad else "a template"
-    return CoproNewsError(f"{shown} is not UTF-8 text.", "Save it as UTF-8 in your editor.")
+    return TemplateError(
+        f"{shown} is not UTF-8 text.",
+        "Save it as UTF-8 in your editor.",
+        file=bad[0] if bad else None,
+    )
 
 
 def build_issue(
@@ -466,15 +484,22 @@ def build_issue(
         if _template_frame(e)[0] is None:
             raise
         raise _template_error(ws, e) from None  # e.g. {{ 1/0 }} or a filter given bad values
+    from copro_news.errors import TemplateError
+
+    if not raw_html.strip():
+        raise TemplateError(
+            "templates/email.html gives an empty email.",
+            "Fill it in, or delete it to go back to the house style.",
+            file="templates/email.html",
+        )
     try:
         html = inline_css(raw_html, settings.links.get("website"))
-    except Exception as e:
-        from copro_news.errors import CoproNewsError
-
-        raise CoproNewsError(
-            f"The stylesheet cannot be put into the email: {e}.",
+    except Exception:
+        raise TemplateError(
+            "The stylesheet cannot be put into the email.",
             "Check templates/style.css and the <style> of your templates: keep each @media "
             "block flat, never one inside another.",
+            file="templates/style.css" if (ws.templates / "style.css").is_file() else None,
         ) from None
     html = html.replace(_UNSUB_SENTINEL, unsubscribe.replace("&", "&amp;")).rstrip("\n") + "\n"
     eml = make_eml(settings, issue.subject, text, html, unsubscribe, when)

@@ -54,21 +54,20 @@ def problems(
     build: bool = True,
 ):
     """The problems of an issue, judged at ``at`` (London time)."""
-    from copro_news.checks import load_rules
+    from copro_news.checks import load_rules, try_build
     from copro_news.checks.registry import Context, run
     from copro_news.content import load_issue
-    from copro_news.render import build_issue
     from copro_news.workspace import load_workspace
 
     load_rules()
     ws = load_workspace(explicit=root)
     issue = load_issue(ws, ws.resolve_issue(name))
-    built = build_issue(ws, issue) if build and not issue.errors else None
+    built, template_problems = try_build(ws, issue) if build else (None, [])
     when = datetime.fromisoformat(at).replace(tzinfo=LONDON)
     if isinstance(only, str):
         only = [only]
     ctx = Context(ws=ws, issue=issue, build=built, at=when, offline=offline)
-    found = run(ctx, only=only)
+    found = template_problems + run(ctx, only=only)
     if only is not None:
         found = [p for p in found if p.code in only]
     return found

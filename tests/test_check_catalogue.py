@@ -54,6 +54,15 @@ EXAMPLES: dict[str, tuple[dict[str, object], str | None, bool]] = {
         False,
     ),
     "sections-empty": ({}, None, False),
+    "template-invalid": (
+        {
+            "stories/s.md": story("News", "Hi."),
+            "../../templates/sections/stories.html": "{% for item in items %}{{ item.titel }}"
+            "{% endfor %}",
+        },
+        None,
+        False,
+    ),
     "rule-unknown": (
         {"stories/s.md": story("News", "Hi.", **{"check-ignore": "[month-missmatch]"})},
         None,

@@ -125,17 +125,30 @@ def check_all(
     """Build the issue (when its files allow) and run every rule on it, at the send time:
     ``at``, else the scheduled time, else now."""
     from copro_news.checks.registry import sort_problems
-    from copro_news.render import build_issue
 
     when = at or scheduled_time(issue) or datetime.now(ws.settings.tz).replace(microsecond=0)
     when = when.astimezone(ws.settings.tz)  # shown as every other time is: in the workspace's zone
-    build = None if issue.errors else build_issue(ws, issue)
-    problems = check_issue(
+    build, template_problems = try_build(ws, issue)
+    problems = template_problems + check_issue(
         ws, issue, build, at=when, offline=offline, fresh=fresh, progress=progress
     )
     ignored = set(ws.settings.check.ignore)
     settings = [p for p in ws.warnings if p.code not in ignored]
     return CheckResult(issue, when, offline, sort_problems(settings + problems), build is not None)
+
+
+def try_build(ws: Workspace, issue: Issue) -> tuple[Build | None, list[Problem]]:
+    """The issue built, when its files allow; a template mistake is a problem, not a stop."""
+    from copro_news.checks.registry import Problem
+    from copro_news.errors import TemplateError
+    from copro_news.render import build_issue
+
+    if issue.errors:
+        return None, []
+    try:
+        return build_issue(ws, issue), []
+    except TemplateError as e:
+        return None, [Problem("template-invalid", "error", e.message, e.file, e.line, e.hint)]
 
 
 def rules_markdown() -> str:

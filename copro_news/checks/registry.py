@@ -151,6 +151,17 @@ declare(
     ),
 )
 declare(
+    "template-invalid",
+    severity="error",
+    summary="A template of the workspace cannot be used, so the email cannot be built.",
+    explanation=(
+        "A file in templates/ (copied with 'copro-news templates --copy') has a mistake: "
+        "a misspelt field, a missing include, a stylesheet that cannot be read.\n\n"
+        "Example that fails: {{ item.titel }} in templates/sections/events.html\n\n"
+        "Fix: correct the template at the line named, or delete it to use the house style."
+    ),
+)
+declare(
     "settings-invalid",
     severity="error",
     summary="copro-news.toml does not parse, or a setting has the wrong form.",
