@@ -388,6 +388,18 @@ _YAML_WORDS: tuple[tuple[str, str, str], ...] = (
         "Close the bracket, or put the value in quotes if the brackets belong to the text.",
     ),
     (
+        "did not find expected key",
+        "Text follows a closing quote or bracket: a quote inside a quoted value, or a value "
+        "that starts with [ or '.",
+        "Put the whole value in quotes of the other kind: "
+        'title: \'Our "monthly" meet-up\', or title: "It\'s online"',
+    ),
+    (
+        "block sequence entries are not allowed",
+        "A value starts with '- ', which makes it a list.",
+        'Put the value in quotes: title: "- Cuppa"',
+    ),
+    (
         "found unexpected end of stream",
         "A quote is opened but not closed.",
         "Close the quote at the end of the value.",

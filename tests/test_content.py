@@ -213,6 +213,10 @@ def test_time_parsing_of_plain_times():
         ("title: [unclosed\nstart: 2026-12-01 10:00", 2, "A list in [ ] or { } is not closed."),
         ('title: "open\nstart: 2026-12-01 10:00', 2, "A quote is opened but not closed."),
         ("  title: A\nstart: 2026-12-01 10:00", 3, "The lines are not indented alike."),
+        ('title: "Our "monthly" meet-up"', 2, "Text follows a closing quote or bracket"),
+        ("title: [Online] Zoom", 2, "Text follows a closing quote or bracket"),
+        ("title: 'It's online'", 2, "Text follows a closing quote or bracket"),
+        ("title: - Cuppa", 2, "A value starts with '- ', which makes it a list."),
     ],
 )
 def test_yaml_mistakes_in_plain_words_at_their_line(tmp_path, front, line, message):
