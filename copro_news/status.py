@@ -239,7 +239,7 @@ def table(rows: list[Row], zone: tzinfo) -> Any:
             t.add_row(escape(issue), what, "", "", "", "")
             continue
         if rec is None:
-            t.add_row(escape(issue), "drafted", "", "", "", "")
+            t.add_row(escape(issue), "no record", "", "", "", "")
             continue
         when = _when(
             rec.sent_at or rec.scheduled_for or (rec.last_test.at if rec.last_test else None), zone

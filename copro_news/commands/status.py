@@ -40,6 +40,12 @@ def command(
             console.out().print("There is no issue in drafts/ yet. Start one with: copro-news new")
             return
         console.out().print(status_lib.table(rows, ws.settings.tz))
+        if any(row.record is None and row.problem is None for row in rows):
+            console.out().print(
+                "This table is read from the send records only. 'no record': never tested "
+                "or sent from here; 'copro-news status ISSUE' asks the provider, and says "
+                "what changed since a test, schedule or send."
+            )
         for row in rows:
             if row.problem is not None:
                 console.warn(row.problem.message)
