@@ -554,3 +554,11 @@ def test_no_color_draws_no_spinner_on_a_terminal(tmp_path, monkeypatch):
     monkeypatch.setenv("TERM", "xterm-256color")
     _code, output = on_terminal(["status"], tmp_path, [])
     assert "\x1b[" not in output, output
+
+
+def test_status_all_marks_issues_without_a_record(cli, tmp_path):
+    fixture_workspace(tmp_path)
+    r = cli("status", "--all", cwd=tmp_path)
+    assert r.exit_code == 0
+    assert re.search(r"^2022-03\s+no record", r.stdout, re.M)
+    assert "'copro-news status ISSUE' asks the provider" in r.stdout
