@@ -281,6 +281,22 @@ class Sender:
         with self._wait(f"Looking for this issue's campaign at {self.provider.label}"):
             return find_issue_campaigns(self.provider, self.list_id, rec.issue, since)
 
+    def _adopt_scheduled(self) -> Campaign | None:
+        """With no campaign in the record (it was lost), the one scheduled campaign of this
+        issue at the provider, taken into the record so that it can be cancelled."""
+        import re
+
+        scheduled = [c for c in self._find() if c.status == SCHEDULED]
+        if len(scheduled) != 1:
+            return None
+        marker = re.search(r"\[(cn:[^\]]+)\]", scheduled[0].title)
+        if marker is None:
+            return None
+        self.record.campaign_id = scheduled[0].id
+        self.record.marker = marker.group(1)
+        self._save()
+        return scheduled[0]
+
     def locate(self) -> Campaign | None:
         """The issue's campaign at the provider, or None; refuses when another one went out."""
         rec = self.record
@@ -621,7 +637,8 @@ class Sender:
         dry_run = self.dry_run
         rec = self.record
         out = Outcome(record=rec)
-        campaign = self.locate()
+        campaign = None if rec.campaign_id else self._adopt_scheduled()
+        campaign = campaign or self.locate()
         if campaign is None or campaign.status == DRAFT:
             if rec.phase == sendrecord.SCHEDULED_PHASE:
                 rec.phase = sendrecord.TESTED_PHASE if rec.last_test else sendrecord.CONTENT_SET

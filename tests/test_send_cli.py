@@ -611,3 +611,19 @@ def test_status_all_without_any_issue(cli, workspace):
     r = cli("status", "--all", cwd=workspace)
     assert r.exit_code == 0, r.output
     assert r.stdout == "There is no issue in drafts/ yet. Start one with: copro-news new\n"
+
+
+def test_a_schedule_can_be_cancelled_after_the_record_is_lost(cli, outbox_ws):
+    r = cli("send", "--schedule", "2099-01-05 09:00", "--yes", cwd=outbox_ws)
+    assert r.exit_code == 0, r.output
+    campaign = record(outbox_ws).campaign_id
+    (outbox_ws / "drafts" / "2026-12" / "send.json").unlink()
+    r = cli("send", "--cancel", cwd=outbox_ws)
+    assert r.exit_code == 0, r.output
+    assert "Cancelled the scheduled send." in r.stdout
+    assert list((outbox_ws / "outbox").glob("*.eml")) == []
+    # the campaign found at the provider is the one the record goes on with
+    assert record(outbox_ws).campaign_id == campaign
+    r = cli("send", "--schedule", "2099-01-05 09:00", "--yes", cwd=outbox_ws)
+    assert r.exit_code == 0, r.output
+    assert record(outbox_ws).campaign_id == campaign
