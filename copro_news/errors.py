@@ -38,7 +38,12 @@ class WorkspaceError(UsageError):
 
 
 class SettingsError(WorkspaceError):
-    """copro-news.toml has problems; all of them are listed."""
+    """copro-news.toml has problems; all of them are listed.
+
+    Problems found in a file, as check finds them in snippets: exit 1, not a usage error.
+    """
+
+    exit_code = EXIT_PROBLEMS
 
     def __init__(self, problems: list[Problem]) -> None:
         n = len(problems)

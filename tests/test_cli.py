@@ -299,7 +299,7 @@ def test_bad_settings_are_listed_with_lines(cli, workspace):
         "local = 1\n" + toml.read_text().replace('email = "news@example.org"', 'email = "news"')
     )
     r = cli("new", cwd=workspace)
-    assert r.exit_code == 2
+    assert r.exit_code == 1  # problems found in a file, not a usage error
     assert "copro-news.toml:8: settings-invalid 'sender.email' is not an email address" in r.stderr
     assert "settings-unknown Unknown setting 'local'." in r.stderr
     assert "hint: Did you mean 'locale'?" in r.stderr
@@ -527,7 +527,7 @@ def test_an_email_with_a_stray_comma_is_refused(cli, tmp_path):
     toml = tmp_path / "w2" / "copro-news.toml"
     toml.write_text(toml.read_text().replace('"hello@example.org"', '"a@b.org;"'))
     r = cli("draft", cwd=tmp_path / "w2")
-    assert r.exit_code == 2
+    assert r.exit_code == 1
     assert "'sender.reply_to' is not an email address" in r.stderr
 
 

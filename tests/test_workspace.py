@@ -60,7 +60,7 @@ def test_every_settings_error_is_listed_at_once(tmp_path):
     assert any("links.website" in m for m in messages)
     provider = next(p for p in info.value.problems if "provider" in p.message)
     assert provider.hint == "Did you mean 'mailchimp'?"
-    assert info.value.exit_code == 2
+    assert info.value.exit_code == 1  # problems found in a file, not a usage error
 
 
 def test_toml_syntax_error_names_the_line(tmp_path):
