@@ -501,6 +501,14 @@ def build_issue(
             "block flat, never one inside another.",
             file="templates/style.css" if (ws.templates / "style.css").is_file() else None,
         ) from None
+    before = re.sub(r"/\*.*?\*/", "", raw_html, flags=re.S).count("@media")
+    if html.count("@media") < before:
+        raise TemplateError(
+            "Some @media rules of the stylesheet (phones, dark mode) were lost when it was put "
+            "into the email.",
+            "Check the @media blocks of templates/style.css: a { or } is missing or extra.",
+            file="templates/style.css" if (ws.templates / "style.css").is_file() else None,
+        )
     html = html.replace(_UNSUB_SENTINEL, unsubscribe.replace("&", "&amp;")).rstrip("\n") + "\n"
     eml = make_eml(settings, issue.subject, text, html, unsubscribe, when)
     return Build(

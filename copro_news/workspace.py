@@ -227,6 +227,8 @@ def setting_line(text: str, key: str, section: str | None) -> int | None:
             current = header.group(1).strip()
             if section is not None and current == section and key == "":
                 return number
+            if section is None and current == key:  # a whole section: its heading
+                return number
             continue
         if current == section and pattern.match(line):
             return number
@@ -249,6 +251,10 @@ def _toml_words(said: str) -> tuple[str, str]:
         )
     if said.startswith("Cannot overwrite a value"):
         return "A setting is given twice.", "Keep one of the two lines."
+    if said.startswith("Unclosed array"):
+        return "A list [ ] is not closed.", 'Close it with ]: ignore = ["link-broken"]'
+    if said.startswith("Illegal character '\\n'"):
+        return "A quote is opened but not closed.", "Close the quote at the end of the value."
     if said.startswith(("Invalid value", "Illegal character")):
         return (
             "A value cannot be read.",

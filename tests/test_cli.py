@@ -117,6 +117,7 @@ def test_init_leaves_an_existing_issue_of_that_month_alone(cli, tmp_path):
     issue.write_text("mine")
     r = cli("init", "ws", cwd=tmp_path)
     assert r.exit_code == 0
+    assert f"Kept drafts/{month} as it was: the example issue was not added." in r.stdout
     assert issue.read_text() == "mine"
     assert sorted(p.name for p in issue.parent.iterdir()) == ["issue.md"]
 
@@ -562,3 +563,17 @@ def test_status_all_marks_issues_without_a_record(cli, tmp_path):
     assert r.exit_code == 0
     assert re.search(r"^2022-03\s+no record", r.stdout, re.M)
     assert "'copro-news status ISSUE' asks the provider" in r.stdout
+
+
+def test_a_broken_media_block_is_not_lost_silently(cli, tmp_path):
+    from copro_news.render import package_templates
+
+    fixture_workspace(tmp_path)
+    css = (package_templates() / "style.css").read_text()
+    broken = css.replace("@media only screen and (max-width: 620px) {", "@media only screen", 1)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates/style.css").write_text(broken)
+    r = cli("draft", cwd=tmp_path)
+    assert r.exit_code == 1
+    assert "@media rules of the stylesheet" in r.stderr
+    assert "inside copro-news" not in r.stderr

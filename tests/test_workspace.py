@@ -127,3 +127,11 @@ def test_toml_mistakes_in_plain_words(tmp_path, text, line, message):
     (problem,) = info.value.problems
     assert (problem.line, problem.message) == (line, message)
     assert "TOML" not in problem.message
+
+
+def test_a_misspelt_section_is_named_at_its_heading(tmp_path):
+    text = SETTINGS + '\n[link]\nwebsite = "https://example.org"\n'
+    _settings, warnings = load_settings(write(tmp_path, text))
+    (problem,) = warnings
+    assert problem.message == "Unknown setting 'link'."
+    assert problem.line == text.splitlines().index("[link]") + 1

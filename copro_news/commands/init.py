@@ -83,6 +83,13 @@ def command(
         out.print(f"  {console.escape(path.relative_to(root).as_posix())}")
     cd = "" if root == Path.cwd().resolve() else f"cd {directory} && "
     has_issue = any(p.name == "issue.md" for p in written)
+    if example and not has_issue:
+        from copro_news.workspace import DRAFTS_DIR, next_month
+
+        month = next_month(today)
+        if (root / DRAFTS_DIR / month).exists():
+            out.print(f"Kept drafts/{month} as it was: the example issue was not added.")
+            has_issue = (root / DRAFTS_DIR / month / "issue.md").is_file()
     out.print(f"Next: {console.escape(cd)}copro-news {'draft' if has_issue else 'new'}")
 
 
