@@ -285,3 +285,10 @@ def test_at_in_another_zone_agrees_with_the_messages(cli, workspace):
     )
     r = cli(*args, "--json", cwd=workspace)
     assert json.loads(r.stdout)["at"] == "2026-06-01T05:00:00+01:00"
+
+
+def test_fresh_and_offline_together_is_a_usage_error(cli, workspace):
+    write_issue(workspace)
+    r = cli("check", "--fresh", "--offline", cwd=workspace)
+    assert r.exit_code == 2
+    assert "--fresh checks every link again and --offline checks none" in r.stderr

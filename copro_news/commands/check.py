@@ -60,6 +60,12 @@ def command(
     if explain is not None:
         _explain(explain)
         return
+    if fresh and offline:
+        from copro_news.errors import UsageError
+
+        raise UsageError(
+            "--fresh checks every link again and --offline checks none: use one of them."
+        )
 
     from copro_news.checks import check_all, parse_at
     from copro_news.content import load_issue
