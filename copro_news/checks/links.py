@@ -37,7 +37,6 @@ BODY_LIMIT = 512 * 1024
 IMAGE_HEAVY_BYTES = 1024 * 1024
 
 BROKEN_STATUS = frozenset({404, 410, 451})
-UNVERIFIED_STATUS = frozenset({401, 403, 429})
 CLOSED_PHRASES = (
     "sales ended",
     "sales have ended",
