@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from copro_news.checks.registry import Problem, count
 from copro_news.content import SECTIONS, Issue
 from copro_news.errors import ContentError
+from copro_news.problems import Problem, count, summary
 from copro_news.render import Build, build_issue, write_build
 from copro_news.workspace import Workspace
 
@@ -39,16 +39,10 @@ class DraftResult:
         return ", ".join(parts)
 
     def problems_line(self) -> str:
-        errors, warnings = count(self.problems)
-        if not errors and not warnings:
+        if not self.problems:
             return "No problems found."
-        parts = []
-        if errors:
-            parts.append(f"{errors} error{'s' if errors != 1 else ''}")
-        if warnings:
-            parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
-        line = f"{' and '.join(parts)} (listed above)."
-        if errors:
+        line = f"{summary(self.problems, joiner=' and ')} (listed above)."
+        if count(self.problems)[0]:
             line += " Fix the errors before sending: send refuses an issue with errors."
         return line
 
@@ -70,7 +64,7 @@ def render_checked(
     """
     from copro_news.checks import check_issue
 
-    if issue.errors:
+    if issue.has_errors:
         raise ContentError(issue.problems)
     build = build_issue(ws, issue, provider=provider)
     problems = check_issue(ws, issue, build, at=at, offline=offline, progress=progress)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-from copro_news.checks.registry import Problem, Severity
+from copro_news.problems import Problem, Severity
 from copro_news.workspace import is_email, is_url
 
 if TYPE_CHECKING:
@@ -189,8 +189,9 @@ class Issue:
         return self.source.body if self.source else ""
 
     @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
+    def has_errors(self) -> bool:
+        """Whether a file of the issue cannot be used (so the email cannot be built)."""
+        return any(p.is_error for p in self.problems)
 
     def snippets(self) -> list[Snippet]:
         return [s for kind in SECTIONS for s in self.sections.get(kind, [])]
@@ -787,7 +788,7 @@ def load_issue(ws: Workspace, folder: Path) -> Issue:
             )
     for kind, items in sections.items():
         items.sort(key=_sort_key(kind))
-    from copro_news.checks.registry import sort_problems
+    from copro_news.problems import sort_problems
 
     return Issue(
         id=folder.name,

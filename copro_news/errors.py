@@ -5,10 +5,7 @@ The library raises these; only ``cli.main`` turns them into output and an exit c
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from copro_news.checks.registry import Problem
+from copro_news.problems import Problem, count, plural
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -48,7 +45,7 @@ class SettingsError(WorkspaceError):
     def __init__(self, problems: list[Problem]) -> None:
         n = len(problems)
         super().__init__(
-            f"copro-news.toml has {n} problem{'s' if n != 1 else ''}.",
+            f"copro-news.toml has {plural(n, 'problem')}.",
             "Fix the settings listed above, then run the command again.",
         )
         self.problems = problems
@@ -58,10 +55,8 @@ class ContentError(CoproNewsError):
     """The issue's content has errors; every problem found is attached."""
 
     def __init__(self, problems: list[Problem], message: str | None = None) -> None:
-        errors = sum(1 for p in problems if p.severity == "error")
         super().__init__(
-            message
-            or f"The issue has {errors} error{'s' if errors != 1 else ''}; nothing was written.",
+            message or f"The issue has {plural(count(problems)[0], 'error')}; nothing was written.",
             "Fix the problems listed above, then run the command again.",
         )
         self.problems = problems

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     import jinja2
     from markdown_it import MarkdownIt
 
-    from copro_news.checks.registry import Problem
+    from copro_news.problems import Problem
     from copro_news.workspace import Settings, Workspace
 
 GMAIL_CLIP_BYTES = 102 * 1024

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from copro_news import sendrecord
 from copro_news.errors import ProviderError, RefusedError, UsageError
+from copro_news.problems import plural
 from copro_news.providers.base import (
     CANCELED,
     DRAFT,
@@ -43,8 +44,8 @@ from copro_news.providers.http import OutcomeUnknown
 from copro_news.sendrecord import SendRecord
 
 if TYPE_CHECKING:
-    from copro_news.checks.registry import Problem
     from copro_news.content import Issue
+    from copro_news.problems import Problem
     from copro_news.render import Build
     from copro_news.workspace import Workspace
 
@@ -689,7 +690,7 @@ def current_hash(ws: Workspace, issue: Issue) -> str | None:
     from copro_news.errors import CoproNewsError
     from copro_news.render import build_issue
 
-    if issue.errors:
+    if issue.has_errors:
         return None
     try:
         build = build_issue(ws, issue, provider=ws.settings.provider.name)
@@ -734,16 +735,14 @@ def checked_build(
     from copro_news.build import render_checked
     from copro_news.errors import ContentError
 
-    if issue.errors:
+    if issue.has_errors:
         raise ContentError(issue.problems, "The issue has errors; nothing was sent.")
     build, problems = render_checked(
         ws, issue, at=at, provider=ws.settings.provider.name, offline=offline, progress=progress
     )
     errors = sum(1 for p in problems if p.severity == "error")
     if errors:
-        raise ContentError(
-            problems, f"The issue has {errors} error{'s' if errors != 1 else ''}; nothing was sent."
-        )
+        raise ContentError(problems, f"The issue has {plural(errors, 'error')}; nothing was sent.")
     return build, problems
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from copro_news.checks.registry import Problem
 from copro_news.errors import SettingsError, UsageError, WorkspaceError
+from copro_news.problems import Problem
 
 SETTINGS_FILE = "copro-news.toml"
 DRAFTS_DIR = "drafts"
@@ -42,7 +42,7 @@ def is_email(value: str) -> bool:
 
 
 @dataclass
-class Sender:
+class SenderSettings:
     name: str = ""
     email: str = ""
     reply_to: str = ""
@@ -67,7 +67,7 @@ class Settings:
     name: str = ""
     timezone: str = "Europe/London"
     locale: str = "en_GB"
-    sender: Sender = field(default_factory=Sender)
+    sender: SenderSettings = field(default_factory=SenderSettings)
     links: dict[str, str] = field(default_factory=dict)
     provider: ProviderSettings = field(default_factory=ProviderSettings)
     check: CheckSettings = field(default_factory=CheckSettings)

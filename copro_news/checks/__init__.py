@@ -9,13 +9,13 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from copro_news.checks.registry import Problem
     from copro_news.content import Issue
+    from copro_news.problems import Problem
     from copro_news.render import Build
     from copro_news.workspace import Workspace
 
 # One module per theme; each registers its rules when imported.
-RULE_MODULES: tuple[str, ...] = ("settings", "issue", "dates", "text", "email", "links")
+RULE_MODULES: tuple[str, ...] = ("settings", "issue", "timing", "text", "email", "links")
 
 
 def load_rules() -> None:
@@ -93,22 +93,22 @@ class CheckResult:
     built: bool
 
     @property
-    def errors(self) -> int:
+    def error_count(self) -> int:
         return sum(1 for p in self.problems if p.severity == "error")
 
     @property
-    def warnings(self) -> int:
+    def warning_count(self) -> int:
         return sum(1 for p in self.problems if p.severity != "error")
 
     def failed(self, strict: bool = False) -> bool:
-        return bool(self.errors or (strict and self.warnings))
+        return bool(self.error_count or (strict and self.warning_count))
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "issue": self.issue.id,
             "at": self.at.isoformat(),
-            "errors": self.errors,
-            "warnings": self.warnings,
+            "errors": self.error_count,
+            "warnings": self.warning_count,
             "problems": [p.to_dict() for p in self.problems],
         }
 
@@ -124,7 +124,7 @@ def check_all(
 ) -> CheckResult:
     """Build the issue (when its files allow) and run every rule on it, at the send time:
     ``at``, else the scheduled time, else now."""
-    from copro_news.checks.registry import sort_problems
+    from copro_news.problems import sort_problems
 
     when = at or scheduled_time(issue) or datetime.now(ws.settings.tz).replace(microsecond=0)
     when = when.astimezone(ws.settings.tz)  # shown as every other time is: in the workspace's zone
@@ -139,11 +139,11 @@ def check_all(
 
 def try_build(ws: Workspace, issue: Issue) -> tuple[Build | None, list[Problem]]:
     """The issue built, when its files allow; a template mistake is a problem, not a stop."""
-    from copro_news.checks.registry import Problem
     from copro_news.errors import TemplateError
+    from copro_news.problems import Problem
     from copro_news.render import build_issue
 
-    if issue.errors:
+    if issue.has_errors:
         return None, []
     try:
         return build_issue(ws, issue), []

@@ -7,8 +7,9 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from copro_news.checks.registry import Context, Problem, rule
+from copro_news.checks.registry import Context, rule
 from copro_news.checks.source import elements, locate
+from copro_news.problems import Problem
 
 if TYPE_CHECKING:
     from copro_news.content import Issue

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from copro_news.checks.registry import Context, Problem, rule
+from copro_news.checks.registry import Context, rule
+from copro_news.problems import Problem
 
 if TYPE_CHECKING:
     from copro_news.content import Issue

@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from copro_news.checks.registry import Context, Problem, rule
+from copro_news.checks.registry import Context, rule
 from copro_news.checks.source import elements, locate
+from copro_news.problems import Problem
 
 if TYPE_CHECKING:
     import requests

@@ -1,4 +1,4 @@
-"""Problems, and the registry of rules that find them.
+"""The registry of rules that find problems (see :mod:`copro_news.problems`).
 
 A rule is a small generator registered once with its code and severity::
 
@@ -12,53 +12,10 @@ Rules never read the clock: ``ctx.at`` is the send time.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Any
 
-Severity = Literal["error", "warning"]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong, where it is, and how to fix it.
-
-    ``file`` is relative to the workspace root (POSIX separators); ``line`` is 1-based or None.
-    """
-
-    code: str
-    severity: Severity
-    message: str
-    file: str | None = None
-    line: int | None = None
-    hint: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @property
-    def location(self) -> str:
-        if self.file is None:
-            return ""
-        return f"{self.file}:{self.line}" if self.line else self.file
-
-
-def sort_key(p: Problem) -> tuple[str, int, str]:
-    return (p.file or "", p.line or 0, p.code)
-
-
-def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
-    return sorted(problems, key=sort_key)
-
-
-def count(problems: Iterable[Problem]) -> tuple[int, int]:
-    """(errors, warnings)."""
-    errors = warnings = 0
-    for p in problems:
-        if p.severity == "error":
-            errors += 1
-        else:
-            warnings += 1
-    return errors, warnings
+from copro_news.problems import Problem, Severity, sort_problems
 
 
 @dataclass(frozen=True)

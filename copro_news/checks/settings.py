@@ -10,8 +10,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from copro_news.checks.registry import Context, Problem, rule
+from copro_news.checks.registry import Context, rule
 from copro_news.checks.source import elements, locate, settings_text
+from copro_news.problems import Problem
 from copro_news.workspace import setting_line
 
 if TYPE_CHECKING:

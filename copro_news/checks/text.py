@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from copro_news.checks.registry import Context, Problem, rule
+from copro_news.checks.registry import Context, rule
 from copro_news.checks.source import elements, locate, spans
 from copro_news.checks.words import english, is_english, workspace_words
+from copro_news.problems import Problem
 
 if TYPE_CHECKING:
     from copro_news.content import Issue, SourceFile

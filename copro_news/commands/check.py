@@ -8,7 +8,7 @@ from copro_news.commands import common
 
 if TYPE_CHECKING:
     from copro_news.checks import CheckResult
-    from copro_news.checks.registry import Problem
+    from copro_news.problems import Problem
 
 
 def command(
@@ -103,7 +103,7 @@ def _settings_failed(
     No workspace, an unknown issue and a malformed --at stay usage errors."""
     from copro_news import console
     from copro_news.checks import parse_at
-    from copro_news.checks.registry import count, sort_problems
+    from copro_news.problems import count, sort_problems, summary
     from copro_news.workspace import Settings, Workspace, find_root
 
     root = find_root(explicit=common.state(ctx).workspace)
@@ -126,19 +126,16 @@ def _settings_failed(
         return
     out = console.out()
     console.print_problems(problems, console=out)
-    counts = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+    counts = summary(problems, zeros=True)
     out.print(
         f"[red]{console.escape(name)}: {counts}[/] "
         "(copro-news.toml has errors, so the issue was not checked)"
     )
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def _summary(result: CheckResult, strict: bool) -> str:
     from copro_news import console
+    from copro_news.problems import summary
 
     at = result.at.strftime("%Y-%m-%d %H:%M %Z").strip()
     notes = [f"at {at}"]
@@ -151,7 +148,7 @@ def _summary(result: CheckResult, strict: bool) -> str:
     if not result.problems:
         return f"[green]{name}: no problems found[/] {where}"
     colour = "red" if result.failed(strict) else "yellow"
-    counts = f"{_plural(result.errors, 'error')}, {_plural(result.warnings, 'warning')}"
+    counts = summary(result.problems, zeros=True)
     return f"[{colour}]{name}: {counts}[/] {where}"
 
 

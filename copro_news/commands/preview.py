@@ -94,8 +94,8 @@ def command(
 
 
 def _terminal(ctx: typer.Context, name: str | None) -> None:
-    from copro_news.checks.registry import count
     from copro_news.preview import terminal
+    from copro_news.problems import count
 
     ws, loaded = common.issue(ctx, name)
     problems = terminal.offline_problems(ws, loaded)
@@ -107,8 +107,8 @@ def _terminal(ctx: typer.Context, name: str | None) -> None:
 def _text(ctx: typer.Context, name: str | None) -> None:
     from copro_news import console
     from copro_news.build import render_checked
-    from copro_news.checks.registry import count
     from copro_news.errors import ContentError
+    from copro_news.problems import count, plural
 
     ws, loaded = common.issue(ctx, name)
     try:
@@ -117,7 +117,7 @@ def _text(ctx: typer.Context, name: str | None) -> None:
         errors = count(e.problems)[0]
         raise ContentError(
             e.problems,
-            f"The issue has {errors} error{'s' if errors != 1 else ''}, so it cannot be shown.",
+            f"The issue has {plural(errors, 'error')}, so it cannot be shown.",
         ) from None
     if problems:
         console.print_problems(problems)
@@ -161,13 +161,11 @@ def _interrupt(signum: int, frame: object) -> None:
 def _report(snap: Snapshot) -> None:
     """One line on stderr per build: what the page now shows."""
     from copro_news import console
+    from copro_news.problems import plural
 
     stamp = time.strftime("%H:%M:%S", time.localtime(snap.built_at))
     if snap.ok:
-        parts = []
-        if snap.warnings:
-            parts.append(f"{snap.warnings} warning{'s' if snap.warnings != 1 else ''}")
-        summary = ", ".join(parts) or "no problems"
+        summary = plural(snap.warning_count, "warning") if snap.warning_count else "no problems"
         console.info(f"{stamp} Built in {snap.ms:.0f} ms: {summary}.")
         return
     console.err().print(

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from copro_news.checks.registry import Problem, count
+from copro_news.problems import Problem, count, plural
 
 LOOPBACK = "127.0.0.1"
 HEARTBEAT_SECONDS = 15.0
@@ -97,11 +97,11 @@ class Snapshot:
     ms: float = 0.0
 
     @property
-    def errors(self) -> int:
+    def error_count(self) -> int:
         return count(self.problems)[0]
 
     @property
-    def warnings(self) -> int:
+    def warning_count(self) -> int:
         return count(self.problems)[1]
 
     def digest(self) -> str:
@@ -124,8 +124,8 @@ class Snapshot:
             "sender": self.sender,
             "text": self.text,
             "html_bytes": len(self.html.encode("utf-8")) if self.html is not None else None,
-            "errors": self.errors,
-            "warnings": self.warnings,
+            "errors": self.error_count,
+            "warnings": self.warning_count,
             "problems": [p.to_dict() for p in self.problems],
             "message": self.message,
             "hint": self.hint,
@@ -203,7 +203,7 @@ def build_snapshot(root: Path, folder: Path, *, version: int = 0, boot: str = ""
         return done(
             ok=False,
             problems=list(e.problems),
-            message=f"{where} has {errors} error{'s' if errors != 1 else ''}.",
+            message=f"{where} has {plural(errors, 'error')}.",
             hint="Fix it and save: the page follows.",
         )
     except CoproNewsError as e:

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from copro_news import dates
-from copro_news.checks.registry import Problem, count
 from copro_news.content import SECTIONS
+from copro_news.problems import Problem, count, summary
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -216,15 +216,9 @@ def show(
         for part in render(ws, issue):
             c.print(part)
     c.print()
-    errors, warnings = count(problems)
     if not problems:
         c.print(Rule(Text("No problems found.", style="bold green"), align="left"))
         return
-    parts = []
-    if errors:
-        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
-    if warnings:
-        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
-    style = "bold red" if errors else "bold yellow"
-    c.print(Rule(Text(f"Problems: {', '.join(parts)}", style=style), align="left"))
+    style = "bold red" if count(problems)[0] else "bold yellow"
+    c.print(Rule(Text(f"Problems: {summary(problems)}", style=style), align="left"))
     print_problems(problems, console=c)

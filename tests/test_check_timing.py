@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from copro_news.checks.dates import nearest_year, weekday_mentions
+from copro_news.checks.timing import nearest_year, weekday_mentions
 from tests.checkutil import codes, event, problems, story, write_issue
 
 # 1 March 2022 was a Tuesday; 9 March a Wednesday; 23 March a Wednesday.

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from copro_news.checks.registry import Context, Problem, rule
+from copro_news.checks.registry import Context, rule
 from copro_news.checks.source import headings, spans
+from copro_news.problems import Problem, plural
 
 if TYPE_CHECKING:
     from copro_news.content import Issue
@@ -219,7 +220,7 @@ def deadline_passed(issue: Issue, ctx: Context) -> Iterator[Problem]:
             days = (today - deadline).days
             yield ctx.problem(
                 "deadline-passed",
-                f"The deadline {deadline.isoformat()} is {days} day{'s' if days != 1 else ''} "
+                f"The deadline {deadline.isoformat()} is {plural(days, 'day')} "
                 f"before the send time ({today.isoformat()}).",
                 file=s.rel,
                 line=s.line_of("deadline"),
