@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SPECS = ROOT.parent / "shared" / "specs"
+SPECS = ROOT / "tests" / "specs"
 CANARY_KEY = "c4nary0000secret0000key0000abcd-us6"
 
 

@@ -1,7 +1,7 @@
 """A stand-in Mailchimp Marketing API v3 for tests: a real HTTP server on 127.0.0.1.
 
 It keeps lists and campaigns in memory, answers as the API does, and checks every
-request against the official Swagger files (``../shared/specs/mailchimp/*.yml``, read at
+request against the official Swagger files (``tests/specs/mailchimp/*.yml``, read at
 test time). A request the real API would not accept gets a 400 and is recorded in
 ``violations``; the test fixture fails the test when any were recorded.
 
@@ -41,7 +41,7 @@ def spec_dir() -> Path:
     env = os.environ.get("COPRO_NEWS_MAILCHIMP_SPECS")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[1].parent / "shared" / "specs" / "mailchimp"
+    return Path(__file__).resolve().parent / "specs" / "mailchimp"
 
 
 _SPEC: list[tuple[re.Pattern[str], str, int, dict[str, Any]]] | None = None
