@@ -258,3 +258,27 @@ def test_problem_documents_follow_the_spec(fake):
     schema = _response_schema("/campaigns/{campaign_id}", "get", "default")
     assert list(Draft4Validator(schema).iter_errors(r.json())) == []
     assert json.loads(r.text)["title"] == "Resource Not Found"
+
+
+def test_the_api_descriptions_are_in_the_repository(monkeypatch):
+    from tests.conftest import ROOT, SPECS
+
+    monkeypatch.delenv("COPRO_NEWS_MAILCHIMP_SPECS", raising=False)
+    assert spec_dir() == SPECS / "mailchimp"
+    assert SPECS.is_relative_to(ROOT)
+    readme = (SPECS / "README.md").read_text(encoding="utf-8")
+    files = sorted(p for p in SPECS.rglob("*") if p.is_file() and p.name != "README.md")
+    assert {p.relative_to(SPECS).as_posix() for p in files} >= {
+        "mailchimp/campaigns.yml",
+        "mailchimp/files.yml",
+        "mailchimp/lists.yml",
+        "mailchimp/pings.yml",
+        "mailchimp/root.yml",
+        "buttondown/openapi.json",
+    }
+    for path in files:  # each file says where it came from
+        assert f"`{path.relative_to(SPECS).as_posix()}`" in readme, path
+    with open(SPECS / "mailchimp" / "files.yml", encoding="utf-8") as fh:
+        doc = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    assert "post" in doc["paths"]["/file-manager/files"]
+    assert json.loads((SPECS / "buttondown" / "openapi.json").read_bytes())["openapi"]
