@@ -2,6 +2,7 @@ import email
 import email.policy
 import os
 import re
+import sys
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -28,10 +29,16 @@ def built(root: Path, provider: str | None = None):
 
 
 def golden(name: str, actual: str) -> None:
+    """``actual`` must equal tests/golden/NAME; UPDATE_GOLDEN=1 writes it, and the test then
+    fails saying so, so that a run that wrote a golden file never passes."""
     path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN") or not path.exists():
+    if os.environ.get("UPDATE_GOLDEN") == "1":
         path.parent.mkdir(exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
+        if not path.exists() or path.read_text(encoding="utf-8") != actual:
+            path.write_text(actual, encoding="utf-8")
+            pytest.fail(f"wrote {path}; check the change and rerun without UPDATE_GOLDEN")
+    if not path.exists():
+        pytest.fail(f"{path} is missing; UPDATE_GOLDEN=1 writes it")
     assert actual == path.read_text(encoding="utf-8"), f"{name} changed; UPDATE_GOLDEN=1 to accept"
 
 
@@ -171,12 +178,41 @@ def test_nested_media_queries_are_not_in_the_house_style():
     assert inline_css("<html><head><style>p{color:red}</style></head><body><p>x</p></body></html>")
 
 
-@pytest.mark.parametrize("locale", ["en_GB", "en_US", "fr_FR"])
-def test_other_locales_render(tmp_path, locale):
+@pytest.mark.parametrize(
+    ("locale", "when"),
+    [
+        ("en_GB", "When: Tuesday 1 March 2022, 12:30–13:30"),
+        ("en_US", "When: Tuesday, March 1, 2022, 12:30\u202fPM–1:30\u202fPM"),
+        ("fr_FR", "When: mardi 1 mars 2022, 12:30–13:30"),
+    ],
+)
+def test_other_locales_render(tmp_path, locale, when):
     fixture_workspace(tmp_path)
     toml = tmp_path / "copro-news.toml"
     toml.write_text(toml.read_text().replace('locale = "en_GB"', f'locale = "{locale}"'))
-    assert "March" in built(tmp_path).text or "mars" in built(tmp_path).text
+    text = built(tmp_path).text
+    # the event's date in the locale's words: only that locale's rendering writes this line
+    assert when in text.splitlines()
+    others = {"Tuesday 1 March 2022", "Tuesday, March 1, 2022", "mardi 1 mars 2022"}
+    assert [o for o in others if o in text] == [o for o in others if o in when]
+
+
+def test_a_missing_golden_file_fails_and_update_golden_writes_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys.modules[__name__], "GOLDEN", tmp_path)
+    monkeypatch.delenv("UPDATE_GOLDEN", raising=False)
+    missing = r"x\.txt is missing; UPDATE_GOLDEN=1 writes it"
+    with pytest.raises(pytest.fail.Exception, match=missing):
+        golden("x.txt", "text")
+    assert not (tmp_path / "x.txt").exists()
+    monkeypatch.setenv("UPDATE_GOLDEN", "1")
+    with pytest.raises(pytest.fail.Exception, match=r"wrote .*x\.txt; check the change"):
+        golden("x.txt", "text")  # written, and still not a pass
+    assert (tmp_path / "x.txt").read_text(encoding="utf-8") == "text"
+    golden("x.txt", "text")  # unchanged: passes, writes nothing
+    monkeypatch.delenv("UPDATE_GOLDEN")
+    golden("x.txt", "text")
+    with pytest.raises(AssertionError, match=r"x\.txt changed; UPDATE_GOLDEN=1 to accept"):
+        golden("x.txt", "other text")
 
 
 def test_a_sender_name_with_a_comma_and_an_accent_is_one_address(tmp_path):
