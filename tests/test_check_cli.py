@@ -89,6 +89,8 @@ def test_strict_fails_on_warnings(cli, workspace):
     assert "0 errors, 1 warning" in r.stdout
     r = cli("check", "--offline", "--strict", "--at", "2026-12-01 09:00", cwd=workspace)
     assert r.exit_code == 1
+    assert "drafts/2026-12/stories/s.md:4: run-together 'andthe'" in r.stdout
+    assert "2026-12: 0 errors, 1 warning (at 2026-12-01 09:00 GMT;" in r.stdout
 
 
 def test_json_is_one_document_even_with_settings_warnings(cli, workspace):
@@ -150,6 +152,11 @@ def test_unknown_issue_is_a_usage_error(cli, workspace):
     write_issue(workspace)
     r = cli("check", "2031-01", cwd=workspace)
     assert r.exit_code == 2
+    assert r.stderr.splitlines() == [
+        "Error: There is no issue '2031-01' in drafts/.",
+        "Hint: The issues are: 2026-12.",
+    ]
+    assert r.stdout == ""
 
 
 def test_list_rules(cli, tmp_path):

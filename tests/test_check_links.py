@@ -297,7 +297,14 @@ def test_fresh_ignores_the_cache(cli, tmp_path, server):
     body = f"[Report]({server.url('/ok')}) and [old page]({server.url('/missing')})."
     link_workspace(root, server.base, {"stories/s.md": story("Links", body)})
     at = ("--at", "2026-12-01 09:00")
-    assert cli("check", *at, cwd=root).exit_code == 1  # /missing is broken
+    broken = f"link-broken The link {server.url('/missing')} is broken: "
+
+    def broken_links(r):
+        return [line.split(": ", 1)[1] for line in r.stdout.splitlines() if "link-broken" in line]
+
+    r = cli("check", *at, cwd=root)
+    assert r.exit_code == 1
+    assert [line.startswith(broken) for line in broken_links(r)] == [True]  # /missing alone
     cache = root / "drafts" / "2026-12" / "build" / "links.json"
     data = json.loads(cache.read_text())
     # as if /missing had answered well an hour ago, and gone since
@@ -311,10 +318,13 @@ def test_fresh_ignores_the_cache(cli, tmp_path, server):
     r = cli("check", *at, "--fresh", cwd=root)
     assert r.exit_code == 1
     assert "link-broken" in r.stdout
+    assert [line.startswith(broken) for line in broken_links(r)] == [True]
     assert server.hits[("HEAD", "/ok")] == heads + 1
     data = json.loads(cache.read_text())
     assert ok_key in data and missing_key not in data  # the stale answer is gone
-    assert cli("check", *at, cwd=root).exit_code == 1
+    r = cli("check", *at, cwd=root)
+    assert r.exit_code == 1
+    assert [line.startswith(broken) for line in broken_links(r)] == [True]
 
 
 def test_fresh_is_in_the_help(cli, tmp_path):

@@ -49,8 +49,10 @@ def test_every_command_has_help_with_an_example(cli, command):
 
 def test_no_arguments_shows_help(cli):
     r = cli()
-    assert "Usage:" in r.output
-    assert r.exit_code in (0, 2)
+    assert r.exit_code == 2  # a usage error: scripts see that no command ran
+    assert r.stdout == ""
+    assert r.stderr.startswith("Usage: copro-news [OPTIONS] COMMAND [ARGS]...\n")
+    assert "Quick start:" in r.stderr and "Commands:" in r.stderr
 
 
 def test_unknown_option_is_a_usage_error(cli, workspace):
@@ -97,6 +99,10 @@ def test_init_never_touches_an_existing_workspace(cli, tmp_path):
     r = cli("init", "ws", "--name", "Other", cwd=tmp_path)
     assert r.exit_code == 1
     assert "exists already" in r.stderr
+    assert r.stderr.splitlines() == [
+        "Error: ws/copro-news.toml exists already: this is a workspace.",
+        "Hint: Nothing was changed. To start a new issue here, run: copro-news new",
+    ]
     assert settings.read_text().endswith("# my edit\n")
 
 
@@ -151,6 +157,11 @@ def test_new_defaults_to_next_month(cli, workspace):
     r = cli("new", month, cwd=workspace)
     assert r.exit_code == 1
     assert "exists already" in r.stderr
+    assert r.stderr.splitlines() == [
+        f"Error: The issue {month} exists already: {workspace / 'drafts' / month / 'issue.md'}.",
+        "Hint: Edit it and add snippets to it (copro-news add SECTION TITLE); if it is the "
+        f"example that init made, delete the folder drafts/{month} to start afresh.",
+    ]
 
 
 def test_new_issue_drafts_after_adding_content(cli, workspace):
@@ -216,6 +227,10 @@ def test_add_edit_without_an_editor_says_so(cli, workspace):
     r = cli("add", "stories", "News", "--edit", cwd=workspace)
     assert r.exit_code == 1
     assert "No editor is set" in r.stderr
+    assert r.stderr.splitlines() == [
+        "Error: No editor is set, so the file was not opened (it was created).",
+        "Hint: Set EDITOR, e.g. export EDITOR=nano, or open the file yourself.",
+    ]
     assert (workspace / "drafts/2026-12/stories/news.md").exists()
 
 
@@ -281,6 +296,11 @@ def test_draft_never_touches_a_hand_made_build_folder(cli, workspace):
     (folder / "build" / "issue.html").write_text("my own page")
     r = cli("draft", cwd=workspace)
     assert r.exit_code == 1
+    assert r.stderr.splitlines() == [
+        f"Error: {folder / 'build'} holds files that copro-news did not make, "
+        "so nothing was written.",
+        "Hint: Move them elsewhere: build/ is where copro-news writes the built email.",
+    ]
     assert (folder / "build" / "issue.html").read_text() == "my own page"
 
 
@@ -369,6 +389,10 @@ def test_no_colour_in_pipes_and_with_no_color(tmp_path, monkeypatch):
     r = run_cli(["--no-color", "draft", "nope"], cwd=tmp_path, env={"FORCE_COLOR": "1"})
     assert "\x1b[" not in r.output
     assert r.exit_code == 2
+    assert r.stderr.splitlines() == [
+        "Error: There is no issue 'nope' in drafts/.",
+        "Hint: The issues are: 2022-03.",
+    ]
 
 
 def test_console_script_runs_as_a_module(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,10 @@ def test_checks_run_first_and_errors_stop_the_send(cli, outbox_ws):
     assert r.exit_code == 1
     assert "field-invalid" in r.stderr
     assert "nothing was sent" in r.stderr
+    assert r.stderr.splitlines()[-2:] == [
+        "Error: The issue has errors; nothing was sent.",
+        "Hint: Fix the problems listed above, then run the command again.",
+    ]
     assert not (outbox_ws / "outbox").exists()
 
 
@@ -234,6 +239,11 @@ def test_mailchimp_wrong_key(cli, mc_ws, monkeypatch):
     r = cli("lists", cwd=mc_ws)
     assert r.exit_code == 1
     assert "API Key Invalid" in r.stderr
+    assert r.stderr.splitlines() == [
+        "Error: Mailchimp refused the request (401 API Key Invalid: Your API key may be invalid, "
+        "or you've attempted to access the wrong datacenter.).",
+        "Hint: Check the key with 'copro-news login mailchimp', or set MAILCHIMP_API_KEY.",
+    ]
     assert "0000wrong" not in r.output
 
 
@@ -469,7 +479,19 @@ def test_status_without_a_record_asks_the_provider(cli, outbox_ws):
         "provider. Restore the record from git if you can; copro-news will not send this "
         "issue a second time either way."
     )
-    assert cli("send", "--yes", cwd=outbox_ws).exit_code == 1
+    r = cli("send", "--yes", cwd=outbox_ws)
+    assert r.exit_code == 1
+    error, hint = r.stderr.splitlines()
+    assert re.fullmatch(
+        r"Error: Issue 2026-12 already went out on \w{3} \d+ \w{3} \d{4} \d\d:\d\d \w+ "
+        r"to 'outbox folder' through Outbox \(campaign 2026-12-\w+, "
+        r"'copro-news 2026-12 \[cn:2026-12:\w+\]'\)\.",
+        error,
+    ), error
+    assert hint == (
+        "Hint: One issue goes out once. The send record of that campaign is missing; look at it "
+        "in the outbox folder (outbox/ and outbox/.drafts/)."
+    )
 
 
 def test_status_without_a_record_or_a_key(cli, mc_ws, monkeypatch):

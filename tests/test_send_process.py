@@ -79,7 +79,10 @@ def test_ctrl_c_while_waiting_then_rerun_sends_once(mailchimp, tmp_path, method,
         assert r.exit_code == 0, r.output
     assert camp.sends == 1
     assert sendrecord.load(ws / "drafts" / "2026-12").state == "sent"
-    assert run_cli(["send", "--yes"], cwd=ws, env=env).exit_code == 1
+    r = run_cli(["send", "--yes"], cwd=ws, env=env)
+    assert r.exit_code == 1
+    assert r.stderr.startswith("Error: Issue 2026-12 already went out on "), r.stderr
+    assert r.stderr.endswith("\nHint: One issue goes out once.\n"), r.stderr
     assert mailchimp.total_sends == 1
 
 

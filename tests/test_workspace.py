@@ -89,8 +89,18 @@ def test_no_workspace_is_a_usage_error(tmp_path):
     with pytest.raises(WorkspaceError) as info:
         find_root(tmp_path)
     assert info.value.exit_code == 2
-    with pytest.raises(WorkspaceError):
+    assert str(info.value) == "This folder is not inside a copro-news workspace."
+    assert info.value.hint == (
+        "Run the command in your newsletter folder, give --workspace DIR, or make a workspace "
+        "with: copro-news init"
+    )
+    with pytest.raises(WorkspaceError) as info:
         find_root(explicit=tmp_path)
+    assert info.value.exit_code == 2
+    assert str(info.value) == (
+        f"{tmp_path} is not a copro-news workspace (no copro-news.toml there)."
+    )
+    assert info.value.hint == "Make one with: copro-news init DIR"
 
 
 def test_next_month_wraps_the_year():
