@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from copro_news.checks import load_rules
 from copro_news.checks.registry import RULES
 from tests.checkutil import event, story, write_issue
@@ -198,20 +196,7 @@ def test_draft_builds_and_counts_check_errors(cli, workspace):
     assert (workspace / "drafts/2026-12/build/issue.html").is_file()
 
 
-@pytest.mark.parametrize("args", [("--help",), ("check", "--help")])
-def test_help_has_examples(cli, tmp_path, args):
-    r = cli(*args, cwd=tmp_path)
-    assert r.exit_code == 0
-    if args[0] == "check":
-        assert "copro-news check --json" in r.stdout
-
-
-@pytest.mark.parametrize("args", [["check", "--help"], ["check", "--list-rules"]])
-def test_check_help_and_rules_import_nothing_heavy(args, workspace):
-    from tests.test_install import HEAVY, imported_modules
-
-    loaded = imported_modules(args, workspace)
-    assert not loaded & {*HEAVY, "spellchecker"}, sorted(loaded & {*HEAVY, "spellchecker"})
+# --help with its examples: tests/test_cli.py; nothing heavy at start-up: tests/test_install.py
 
 
 # --- broken settings: the problems found, exit 1 ------------------------------------------------

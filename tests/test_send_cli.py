@@ -310,22 +310,6 @@ def test_status_without_a_key_still_shows_the_record(cli, mc_ws, monkeypatch):
     assert r.stdout.startswith("Issue 2026-12: tested\n")
 
 
-@pytest.mark.parametrize("command", ["send", "status", "lists", "login", "logout"])
-def test_help_has_an_example(cli, command):
-    r = cli(command, "--help")
-    assert r.exit_code == 0
-    assert f"copro-news {command}" in r.stdout.split("Examples:")[1]
-
-
-@pytest.mark.parametrize("args", [["send", "--help"], ["status"], ["status", "--all"], ["lists"]])
-def test_send_commands_start_light(args, outbox_ws):
-    from tests.test_install import HEAVY, imported_modules
-
-    loaded = imported_modules(args, outbox_ws)
-    assert "typer" in loaded
-    assert not loaded & {*HEAVY, "keyring"}, sorted(loaded & {*HEAVY, "keyring"})
-
-
 def test_the_record_alone_is_enough_to_refuse_a_second_send(cli, outbox_ws):
     assert cli("send", "--yes", cwd=outbox_ws).exit_code == 0
     for eml in (outbox_ws / "outbox").glob("*.eml"):
