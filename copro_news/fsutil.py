@@ -1,4 +1,5 @@
-"""Atomic file writes: a file is either the old one or the whole new one, never half written."""
+"""Atomic file writes (a file is either the old one or the whole new one, never half written),
+and the user's cache folder."""
 
 from __future__ import annotations
 
@@ -36,3 +37,13 @@ def create_new(path: Path, data: str, *, encoding: str = "utf-8") -> bool:
     except FileExistsError:
         return False
     return True
+
+
+def user_cache_dir() -> Path:
+    """copro-news's folder in the user's cache: $XDG_CACHE_HOME/copro-news or ~/.cache/copro-news.
+
+    Only what can be made again lives there; it may be missing or not writable.
+    """
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+    return root / "copro-news"

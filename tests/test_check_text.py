@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import zlib
+from importlib.metadata import version
+
 import pytest
 
+from copro_news.checks import text as text_rules
+from copro_news.checks import words
 from tests.checkutil import codes, event, problems, story, write_issue
 from tests.conftest import SETTINGS, build_file_tree
+from tests.helpers import FIXTURES
 
 GLUED = [
     "We explored the potential ofco-production in housing.",
@@ -262,3 +269,144 @@ def test_short_example_sentence_counts_only_as_the_whole_text(workspace):
     )
     found = problems(workspace, only="placeholder-left")
     assert [p.file for p in found] == ["drafts/2026-12/stories/a.md"]
+
+
+# --- the English word list: a lookup table in the user's cache, the same answers --------------
+
+
+@pytest.fixture(scope="module")
+def whole_list() -> dict[str, int]:
+    return words.load_word_list()
+
+
+def sample(whole: dict[str, int]) -> list[str]:
+    """Every 40th word of the list, words that are not in it, and the rule's own words."""
+    listed = list(whole)[::40]
+    missing = ["andthe", "ofco", "thankyou", "zzqx", "", "é", "x" * 300, "colour", "organisation"]
+    return [*listed, *missing, *(w.lower() for t in GLUED + NOT_GLUED for w in t.split())]
+
+
+def test_the_table_answers_as_the_whole_list(whole_list, tmp_path):
+    cache = tmp_path / "cache"
+    first = words.cached_english(cache)
+    assert isinstance(first, words.InMemory)  # the first run reads the list and writes the table
+    (table,) = cache.glob("words-*.bin")
+    assert table == words.table_path(cache, words.word_list_file())
+    assert table.name.startswith(f"words-{version('pyspellchecker')}-")
+    second = words.cached_english(cache)
+    assert isinstance(second, words.Table)
+    for word in sample(whole_list):
+        assert (word in second, second.get(word), second.get(word, 50)) == (
+            word in whole_list,
+            whole_list.get(word, 0),
+            whole_list.get(word, 50),
+        ), word
+
+
+def test_the_run_together_rule_says_the_same_through_the_table(whole_list, tmp_path, monkeypatch):
+    words.cached_english(tmp_path)
+    table = words.cached_english(tmp_path)
+    assert isinstance(table, words.Table)
+    corpus = [*GLUED, *NOT_GLUED]
+    corpus += [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.rglob("*.md"))]
+    corpus += ["inthe ofthe tothe forthe onthe aswell alot thankyou noone into onto upto"]
+
+    def found(frequencies: words.Frequencies) -> list[tuple[int, str, str]]:
+        monkeypatch.setattr(words, "english", lambda: frequencies)
+        monkeypatch.setattr(text_rules, "english", lambda: frequencies)
+        return [hit for t in corpus for hit in text_rules.glued_words(t, frozenset())]
+
+    through_table = found(table)
+    whole = found(words.InMemory(whole_list))
+    assert through_table == whole
+    assert ("ofco-production", "of co-production") in {(t, f) for _, t, f in whole}
+
+
+def test_a_new_word_list_makes_a_new_table(tmp_path):
+    source = tmp_path / "spellchecker" / "resources" / "en.json.gz"
+    source.parent.mkdir(parents=True)
+    source.write_bytes(words.word_list_file().read_bytes())
+    before = words.table_path(tmp_path, source)
+    os.utime(source, ns=(1, 1))  # an upgrade writes the file again
+    assert words.table_path(tmp_path, source) != before
+    assert words.table_path(tmp_path, words.word_list_file()) != before
+
+
+def test_an_old_table_is_removed_when_a_new_one_is_written(tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "words-0.0.1-0badcafe.bin").write_bytes(b"old")
+    (cache / "templates-bytecode").mkdir()  # the cache's other contents stay
+    words.cached_english(cache)
+    assert sorted(p.name for p in cache.iterdir()) == sorted(
+        ["templates-bytecode", words.table_path(cache, words.word_list_file()).name]
+    )
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: b"",
+        lambda data: data[: len(data) // 2],  # cut short
+        lambda data: b"x" * len(data),  # not a table
+        lambda data: data[:100] + bytes(len(data) - 100),  # slots wiped: no word is found
+    ],
+    ids=["empty", "cut-short", "garbage", "zeroed"],
+)
+def test_a_damaged_table_is_made_again(whole_list, tmp_path, damage):
+    path = words.table_path(tmp_path, words.word_list_file())
+    good = words.build_table(whole_list)
+    path.write_bytes(damage(good))
+    again = words.cached_english(tmp_path)
+    assert isinstance(again, words.InMemory)
+    assert again.get("the") == whole_list["the"] and "andthe" not in again
+    assert path.read_bytes() == good  # made again, whole
+    assert isinstance(words.cached_english(tmp_path), words.Table)
+
+
+def test_a_cache_folder_that_cannot_be_written_loads_the_whole_list(whole_list, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be")
+    found = words.cached_english(blocked / "copro-news")
+    assert isinstance(found, words.InMemory)
+    assert found.get("the") == whole_list["the"] and "andthe" not in found
+    assert blocked.read_text() == "a file where the cache folder should be"
+
+
+def test_the_rule_works_with_an_unwritable_cache_home(workspace, monkeypatch, tmp_path):
+    blocked = tmp_path / "cache-home"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    words.english.cache_clear()
+    try:
+        write_issue(workspace, {"stories/s.md": story("News", "the potential ofco-production")})
+        [p] = problems(workspace, only="run-together")
+        assert (
+            p.message == "'ofco-production' looks like two words run together: 'of co-production'."
+        )
+    finally:
+        words.english.cache_clear()
+
+
+def test_a_table_that_goes_bad_while_in_use_falls_back_to_the_list(whole_list):
+    data = bytearray(words.build_table({"the": 7, "cat": 3}))
+    table = words.Table(data, words.word_list_file())
+    assert table.get("the") == 7 and "cat" in table and "dog" not in table
+    slot = zlib.crc32(b"andthe") & table._mask
+    at = words._HEADER.size + 4 * slot
+    data[at : at + 4] = (len(data) + 1000).to_bytes(4, "little")  # past the end of the file
+    assert "andthe" not in table
+    assert table.get("house") == whole_list["house"]  # from the whole list now
+    assert table.get("the") == 7  # answers given before stay as they were
+
+
+def test_the_cache_folder_follows_xdg_cache_home(monkeypatch, tmp_path):
+    from copro_news.fsutil import user_cache_dir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert user_cache_dir() == tmp_path / "xdg" / "copro-news"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/path")  # not absolute: ignored, as XDG says
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert user_cache_dir() == tmp_path / "home" / ".cache" / "copro-news"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert user_cache_dir() == tmp_path / "home" / ".cache" / "copro-news"
