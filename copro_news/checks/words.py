@@ -91,8 +91,9 @@ def load_word_list(path: Path | None = None) -> dict[str, int]:
 # A word's first slot is crc32(word) modulo the slot count; collisions probe the next slots.
 TABLE_FORMAT = 1
 _MAGIC = b"copro-news words\n"
-_HEADER = struct.Struct("<17sxHIIIIQ")  # magic, format, slots, words, longest probe, size, "the"
-_PROBE_WORD = "the"
+# magic, format, slot count, word count, longest probe, file size, 1 + frequency of "the"
+_HEADER = struct.Struct("<17sxHIIIIQ")
+_PROBE_WORD = "the"  # looked up on opening: a table that does not know it is damaged
 
 
 def _identity(source: Path) -> str:
@@ -141,9 +142,8 @@ def build_table(words: dict[str, int]) -> bytes:
     size = base + len(records)
     if size >= 1 << 32:
         raise ValueError("word list too large for the lookup table")
-    header = _HEADER.pack(
-        _MAGIC, TABLE_FORMAT, nslots, len(words), longest, size, words.get(_PROBE_WORD, 0)
-    )
+    probe = words[_PROBE_WORD] + 1 if _PROBE_WORD in words else 0
+    header = _HEADER.pack(_MAGIC, TABLE_FORMAT, nslots, len(words), longest, size, probe)
     return header + slots.tobytes() + bytes(records)
 
 
@@ -164,18 +164,19 @@ class Table:
         magic, fmt, nslots, count, longest, size, the = _HEADER.unpack_from(buf, 0)
         if magic != _MAGIC or fmt != TABLE_FORMAT or size != len(buf):
             raise DamagedTable("not a word table of this version, or cut short")
-        if nslots & (nslots - 1) or nslots < count or longest >= nslots:
+        self._base = _HEADER.size + 4 * nslots  # where the records start
+        if nslots & (nslots - 1) or nslots < count or longest >= nslots or self._base > size:
             raise DamagedTable("bad slot count")
         if sys.byteorder != "little":  # pragma: no cover
             raise DamagedTable("the table is little-endian")
         self._buf = buf
-        self._slots = memoryview(buf)[_HEADER.size : _HEADER.size + 4 * nslots].cast("I")
+        self._slots = memoryview(buf)[_HEADER.size : self._base].cast("I")
         self._mask = nslots - 1
         self._probes = longest + 1
         self._source = source
         self._whole: InMemory | None = None  # the list loaded whole, if the table fails us
         self._seen: dict[str, int | None] = {}
-        if self._lookup(_PROBE_WORD) != (the or None):
+        if self._lookup(_PROBE_WORD) != (the - 1 if the else None):
             raise DamagedTable("wrong answer for a known word")
 
     def _lookup(self, word: str) -> int | None:
@@ -187,6 +188,8 @@ class Table:
             at = slots[i]
             if not at:
                 return None
+            if at < self._base:
+                raise ValueError("a slot points into the slots")
             if buf[at] | buf[at + 1] << 8 == n and buf[at + 2 : at + 2 + n] == raw:
                 return int.from_bytes(buf[at + 2 + n : at + 10 + n], "little")
             i = (i + 1) & mask
@@ -250,7 +253,7 @@ def cached_english(cache: Path | None = None) -> Frequencies:
         return InMemory(load_word_list())
     try:
         return open_table(path, source)
-    except (OSError, DamagedTable, ValueError, IndexError, struct.error):
+    except (OSError, DamagedTable, ValueError, TypeError, IndexError, struct.error):
         pass  # not made yet, or damaged: make it again
     words = load_word_list(source)
     with contextlib.suppress(OSError, ValueError):  # a cache that cannot be written costs
