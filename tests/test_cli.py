@@ -216,10 +216,18 @@ def test_add_refuses_to_overwrite_and_unknown_sections(cli, workspace):
     path.write_text("mine")
     r = cli("add", "stories", "Hello", cwd=workspace)
     assert r.exit_code == 1 and "exists already" in r.stderr
+    assert r.stderr.splitlines() == [
+        f"Error: {path} exists already.",
+        "Hint: Edit that file, or choose another title.",
+    ]
     assert path.read_text() == "mine"
     r = cli("add", "gossip", "Hello", cwd=workspace)
     assert r.exit_code == 2
     assert "Use one of: events, partnerships, actions, stories." in r.stderr
+    assert r.stderr.splitlines() == [
+        "Error: 'gossip' is not a section.",
+        "Hint: Use one of: events, partnerships, actions, stories.",
+    ]
 
 
 def test_add_to_a_named_issue_and_edit(cli, workspace, monkeypatch, tmp_path):
