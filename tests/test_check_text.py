@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import zlib
 from importlib.metadata import version
+from pathlib import Path
 
 import pytest
 
@@ -410,3 +411,15 @@ def test_the_cache_folder_follows_xdg_cache_home(monkeypatch, tmp_path):
     assert user_cache_dir() == tmp_path / "home" / ".cache" / "copro-news"
     monkeypatch.delenv("XDG_CACHE_HOME")
     assert user_cache_dir() == tmp_path / "home" / ".cache" / "copro-news"
+
+
+def test_no_home_folder_loads_the_whole_list(whole_list, monkeypatch):
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.delenv("HOME")
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", no_home)
+    found = words.cached_english()
+    assert isinstance(found, words.InMemory) and found.get("the") == whole_list["the"]

@@ -249,7 +249,7 @@ def cached_english(cache: Path | None = None) -> Frequencies:
         return InMemory(load_word_list())
     try:
         path = table_path(user_cache_dir() if cache is None else cache, source)
-    except OSError:
+    except (OSError, RuntimeError):  # no word list file, or no home folder to cache in
         return InMemory(load_word_list())
     try:
         return open_table(path, source)
