@@ -201,7 +201,7 @@ class SendOutcome:
 
 
 class SendFlow:
-    """The send of one issue through one provider to one list, one step behind its record."""
+    """The send of one issue through one provider to one list; its record is a step ahead."""
 
     def __init__(
         self,
