@@ -27,8 +27,8 @@ import dataclasses
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -658,7 +658,7 @@ class SendRequest:
     """What to do with an issue: a test, a send to the list now or later, or a cancel."""
 
     #: Send a test to these addresses (and nothing to the list).
-    test: Sequence[str] = ()
+    test: tuple[str, ...] = ()
     #: Schedule for this time, "YYYY-MM-DD HH:MM" in the workspace's time zone.
     schedule: str | None = None
     #: Take a scheduled send back.
@@ -695,67 +695,47 @@ def send_issue(
     has errors. ``progress`` wraps each wait on the provider, ``link_progress`` the link
     checks.
     """
-    provider = provider_for(ws)
-    try:
-        with issue_lock(issue.folder):
-            return _send_locked(
-                ws, issue, request, provider, confirm, progress, link_progress, warn, clock
+    with closing(provider_for(ws)) as provider, issue_lock(issue.folder):
+        tz = ws.settings.tz
+        list_id = list_id_for(ws)
+        when = None
+        if request.schedule:
+            when = parse_schedule(
+                request.schedule, tz, now=clock(), step_minutes=provider.schedule_step_minutes
             )
-    finally:
-        provider.close()
-
-
-def _send_locked(
-    ws: Workspace,
-    issue: Issue,
-    request: SendRequest,
-    provider: Provider,
-    confirm: Confirm,
-    progress: Progress,
-    link_progress: LinkProgress,
-    warn: Callable[[list[Problem]], None],
-    clock: Callable[[], datetime],
-) -> SendOutcome:
-    tz = ws.settings.tz
-    list_id = list_id_for(ws)
-    when = None
-    if request.schedule:
-        when = parse_schedule(
-            request.schedule, tz, now=clock(), step_minutes=provider.schedule_step_minutes
+        flow = SendFlow(
+            provider,
+            issue.folder,
+            None,
+            list_id,
+            zone=tz,
+            clock=clock,
+            progress=progress,
+            dry_run=request.dry_run,
+            issue=issue.id,
+            record_name=ws.rel(sendrecord.path_for(issue.folder)),
+            current_hash=lambda: current_hash(ws, issue),
+            # Taken before the build: a file saved meanwhile makes status say "changed",
+            # never "unchanged".
+            source_hash=source_hash(ws, issue.folder),
         )
-    flow = SendFlow(
-        provider,
-        issue.folder,
-        None,
-        list_id,
-        zone=tz,
-        clock=clock,
-        progress=progress,
-        dry_run=request.dry_run,
-        issue=issue.id,
-        record_name=ws.rel(sendrecord.path_for(issue.folder)),
-        current_hash=lambda: current_hash(ws, issue),
-        # Taken before the build: a file saved meanwhile makes status say "changed",
-        # never "unchanged".
-        source_hash=source_hash(ws, issue.folder),
-    )
-    if request.cancel:  # needs no build: it must work even when the issue has errors
-        return flow.cancel()
-    # Already sent or scheduled is the reason to refuse, whatever the checks would say.
-    flow.refuse_early(test=bool(request.test))
-    bar = link_progress("Checking links") if not request.offline else no_link_progress("")
-    with bar as update:
-        build, problems = build_for_sending(
-            ws, issue, at=when, offline=request.offline, progress=update
-        )
-    if problems:
-        warn(problems)
-    flow.use(message_for(ws, build))
-    if request.test:
-        return flow.send_test(list(request.test))
-    if not confirm(flow.plan(when)):
-        return SendOutcome(dry_run=request.dry_run, declined=True)
-    return flow.send(when)
+        if request.cancel:  # needs no build: it must work even when the issue has errors
+            return flow.cancel()
+        # Already sent or scheduled is the reason to refuse, whatever the checks would say.
+        flow.refuse_early(test=bool(request.test))
+        bar = link_progress("Checking links") if not request.offline else no_link_progress("")
+        with bar as update:
+            build, problems = build_for_sending(
+                ws, issue, at=when, offline=request.offline, progress=update
+            )
+        if problems:
+            warn(problems)
+        flow.use(message_for(ws, build))
+        if request.test:
+            return flow.send_test(list(request.test))
+        if not confirm(flow.plan(when)):
+            return SendOutcome(dry_run=request.dry_run, declined=True)
+        return flow.send(when)
 
 
 # -- what the record keeps of the content -----------------------------------------------------

@@ -120,7 +120,7 @@ def test_mailchimp_no_then_yes_sends_once(tmp_path, mailchimp, monkeypatch):
 def test_a_test_send_asks_nothing(tmp_path):
     root = make_workspace(tmp_path / "ws")
     person = Person(answer=False)
-    outcome = person.send(root, SendRequest(test=["me@example.org"], offline=True))
+    outcome = person.send(root, SendRequest(test=("me@example.org",), offline=True))
     assert person.plans == []
     assert outcome.done[-1] == "sent a test to me@example.org"
     assert outcome.record is not None and outcome.record.state == "tested"
@@ -152,4 +152,4 @@ def test_errors_stop_before_the_question(tmp_path):
 
 def test_one_action_at_a_time():
     with pytest.raises(UsageError, match="Use one of --test, --schedule and --cancel"):
-        SendRequest(test=["me@example.org"], cancel=True)
+        SendRequest(test=("me@example.org",), cancel=True)

@@ -71,7 +71,7 @@ def command(
                 "Separate several addresses with commas, or repeat --test.",
             )
     request = sending.SendRequest(
-        test=test, schedule=schedule, cancel=cancel, dry_run=dry_run, offline=offline
+        test=tuple(test), schedule=schedule, cancel=cancel, dry_run=dry_run, offline=offline
     )
     ws, loaded = common.issue(ctx, issue)
 
