@@ -125,9 +125,7 @@ def _without_record(ws: Workspace, folder: Path, shown: str, progress: Progress)
     ]
     if went:
         status.campaign = went[0]
-        status.state = (
-            RecordState.SCHEDULED if went[0].status == CampaignStatus.SCHEDULED else went[0].status
-        )
+        status.state = went[0].status
     return status
 
 
@@ -135,7 +133,7 @@ def _change(ws: Workspace, folder: Path, rec: SendRecord, state: str) -> Change 
     """Whether the issue changed since it was scheduled, sent or last tested."""
     if state == RecordState.SCHEDULED:
         since, then = rec.content_hash, Since.SCHEDULE
-    elif state in (RecordState.SENT, "sending"):
+    elif state in (RecordState.SENT, CampaignStatus.SENDING):
         since, then = rec.content_hash, Since.SEND
     elif rec.last_test is not None:
         since, then = rec.last_test.content_hash, Since.TEST
