@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from copro_news.credentials import Secret
 from copro_news.providers.mailchimp import MailchimpProvider
-from copro_news.sending import Sender
+from copro_news.sending import SendFlow
 from tests.fake_mailchimp import FakeMailchimp
 from tests.send_helpers import LIST_ID, message
 
@@ -31,8 +31,8 @@ def calls_of_a_send(members: int, folder: Path) -> Counter[str]:
         fake.add_list(LIST_ID, "Team update", members)
         provider = MailchimpProvider(Secret(KEY), api_url=fake.url)
         try:
-            Sender(provider, folder, message(), LIST_ID).send_test(["me@example.org"])
-            sender = Sender(provider, folder, message(), LIST_ID)
+            SendFlow(provider, folder, message(), LIST_ID).send_test(["me@example.org"])
+            sender = SendFlow(provider, folder, message(), LIST_ID)
             sender.plan()
             sender.send()
         finally:

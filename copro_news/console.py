@@ -107,6 +107,16 @@ def print_problems(problems: list[Any], *, console: Console | None = None) -> No
 
 
 @contextmanager
+def waiting(text: str) -> Iterator[None]:
+    """A spinner on stderr while the network is slow to answer (nothing when not animated)."""
+    if not animated():
+        yield
+        return
+    with err().status(escape(text) + "…", spinner="dots"):
+        yield
+
+
+@contextmanager
 def progress(label: str, *, enabled: bool = True) -> Iterator[Callable[[int, int], None] | None]:
     """A progress bar on stderr, only on a terminal: yields ``update(done, total)``, or None."""
     c = err()

@@ -1,8 +1,13 @@
 """Test, schedule and send an issue exactly once, whatever fails on the way.
 
-:class:`Sender` drives a :class:`~copro_news.providers.base.Provider` through the steps
+:func:`send_issue` is the send use case, what ``copro-news send`` does: refuse early what
+the record and the provider already rule out, check the issue, plan the send, ask
+``confirm(plan)``, then send, test, schedule or cancel. It returns a :class:`SendOutcome`
+for the caller to show; it never prints.
+
+:class:`SendFlow` drives a :class:`~copro_news.providers.base.Provider` through the steps
 of a send and keeps the issue's ``send.json`` one step ahead of every call that changes
-something at the provider:
+something at the provider (the record's methods are the phase changes):
 
 1. Find the campaign: the one in the record, else one whose title carries the record's
    marker; refuse if another campaign for the same issue already went out.
@@ -19,9 +24,11 @@ real state.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -30,18 +37,9 @@ from typing import TYPE_CHECKING
 from copro_news import sendrecord
 from copro_news.errors import ProviderError, RefusedError, UsageError
 from copro_news.problems import plural
-from copro_news.providers.base import (
-    CANCELED,
-    DRAFT,
-    SCHEDULED,
-    SENT,
-    Campaign,
-    MailingList,
-    Message,
-    Provider,
-)
+from copro_news.providers.base import Campaign, CampaignStatus, MailingList, Message, Provider
 from copro_news.providers.http import OutcomeUnknown
-from copro_news.sendrecord import SendRecord
+from copro_news.sendrecord import Call, RecordState, SendRecord
 
 if TYPE_CHECKING:
     from copro_news.content import Issue
@@ -49,7 +47,13 @@ if TYPE_CHECKING:
     from copro_news.render import Build
     from copro_news.workspace import Workspace
 
+#: Wraps each wait on the provider: ``with progress("Sending through Mailchimp"): ...``.
 Progress = Callable[[str], AbstractContextManager[object]]
+#: Wraps the link checks: ``with link_progress("Checking links") as update:`` where
+#: ``update(done, total)`` moves a bar, or is None when there is nothing to draw.
+LinkProgress = Callable[[str], AbstractContextManager[Callable[[int, int], None] | None]]
+#: Gets the plan of a send to the list; says yes (go ahead) or no (nothing is sent).
+Confirm = Callable[["SendPlan"], bool]
 
 #: After a send whose answer was lost, how often and how long apart to re-read the
 #: campaign before trusting that it is still a draft.
@@ -57,6 +61,7 @@ RECHECKS = 3
 RECHECK_DELAY = 5.0
 SCHEDULE_FORMAT = "%Y-%m-%d %H:%M"
 
+ONE_ACTION = "Use one of --test, --schedule and --cancel at a time."
 SCHEDULED_CHANGED = (
     "The issue changed since it was scheduled: the content as it was then will go out."
 )
@@ -67,6 +72,10 @@ SCHEDULED_CHANGED_HINT = (
 
 def no_progress(_text: str) -> AbstractContextManager[object]:
     return nullcontext()
+
+
+def no_link_progress(_text: str) -> AbstractContextManager[Callable[[int, int], None] | None]:
+    return nullcontext(None)
 
 
 def utc_now() -> datetime:
@@ -124,8 +133,6 @@ def issue_lock(issue_dir: Path) -> Iterator[None]:
     The lock is on the folder itself (no lock file to clean up); the system drops it when
     the process ends, however it ends.
     """
-    import os
-
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not on POSIX: no lock
@@ -181,16 +188,20 @@ class SendPlan:
 
 
 @dataclass
-class Outcome:
-    """What a step did (or, in a dry run, would have done)."""
+class SendOutcome:
+    """What a send, test or cancel did (or, in a dry run, would have done)."""
 
+    #: Each step in words, in order: "created campaign 1a2b", "sent to the list"...
     done: list[str] = field(default_factory=list)
     campaign: Campaign | None = None
     record: SendRecord | None = None
+    dry_run: bool = False
+    #: ``confirm`` said no: nothing was sent, nothing changed.
+    declined: bool = False
 
 
-class Sender:
-    """One issue, one provider, one list."""
+class SendFlow:
+    """The send of one issue through one provider to one list; its record is a step ahead."""
 
     def __init__(
         self,
@@ -207,6 +218,7 @@ class Sender:
         issue: str | None = None,
         record_name: str | None = None,
         current_hash: Callable[[], str | None] | None = None,
+        source_hash: str | None = None,
     ) -> None:
         self.provider = provider
         self.issue_dir = Path(issue_dir)
@@ -216,6 +228,9 @@ class Sender:
         self.record_name = record_name
         #: The content hash of the issue as it is now, before ``message`` is known.
         self.current_hash = current_hash
+        #: The hash of the files ``message`` is (or will be) built from, taken before the
+        #: build: kept in the record beside the content hash, for ``status``.
+        self.source_hash = source_hash
         self.list_id = list_id
         self.zone = zone
         self.clock = clock
@@ -228,7 +243,7 @@ class Sender:
         self.hash = message_hash(message) if message is not None else ""
 
     def use(self, message: Message) -> None:
-        """The built issue, when it was built after the Sender was made."""
+        """The built issue, when it was built after the flow was made."""
         self.message = message
         self.hash = message_hash(message)
 
@@ -246,10 +261,7 @@ class Sender:
         if (
             rec is not None
             and rec.provider != "outbox"
-            and (
-                rec.state in (sendrecord.SENT, sendrecord.SCHEDULED)
-                or rec.phase.endswith("_requested")
-            )
+            and (rec.committed or rec.in_flight is not None)
         ):
             raise RefusedError(
                 f"Issue {rec.issue} is {rec.state} through {rec.provider} "
@@ -271,6 +283,9 @@ class Sender:
     def _wait(self, text: str) -> AbstractContextManager[object]:
         return self.progress(text)
 
+    def _outcome(self) -> SendOutcome:
+        return SendOutcome(record=self.record, dry_run=self.dry_run)
+
     # -- finding the campaign -------------------------------------------------------------
     def _read(self, campaign_id: str) -> Campaign | None:
         with self._wait(f"Reading the campaign from {self.provider.label}"):
@@ -287,14 +302,13 @@ class Sender:
         issue at the provider, taken into the record so that it can be cancelled."""
         import re
 
-        scheduled = [c for c in self._find() if c.status == SCHEDULED]
+        scheduled = [c for c in self._find() if c.status == CampaignStatus.SCHEDULED]
         if len(scheduled) != 1:
             return None
         marker = re.search(r"\[(cn:[^\]]+)\]", scheduled[0].title)
         if marker is None:
             return None
-        self.record.campaign_id = scheduled[0].id
-        self.record.marker = marker.group(1)
+        self.record.recover(scheduled[0].id, marker.group(1))
         self._save()
         return scheduled[0]
 
@@ -305,26 +319,18 @@ class Sender:
             campaign = self._read(rec.campaign_id)
             if campaign is not None:
                 return campaign
-            if rec.phase in (
-                sendrecord.SEND_REQUESTED,
-                sendrecord.SCHEDULE_REQUESTED,
-                sendrecord.SENT_PHASE,
-                sendrecord.SCHEDULED_PHASE,
-            ):
+            if rec.committed:
                 raise ProviderError(
                     f"Campaign {rec.campaign_id} of issue {rec.issue} is {rec.state} by the send "
                     f"record, but {self.provider.label} no longer has it.",
                     f"Look for it in {self.provider.where} before sending anything.",
                 )
-            # The draft was deleted at the provider: start again with a new one.
-            rec.campaign_id = None
-            rec.content_hash = None
-            rec.phase = sendrecord.NEW
+            rec.forget_campaign()
         found = self._find()
         mine = [c for c in found if f"[{rec.marker}]" in c.title]
         others = [c for c in found if c not in mine]
         for other in others:
-            if other.gone or other.status == SCHEDULED:
+            if other.gone or other.status == CampaignStatus.SCHEDULED:
                 raise RefusedError(
                     f"Issue {rec.issue} {self._went(other)} "
                     f"(campaign {other.id}, '{other.title}').",
@@ -338,11 +344,7 @@ class Sender:
                 f"Delete the extra drafts in {self.provider.where}, then run the command again.",
             )
         if mine:
-            rec.campaign_id = mine[0].id
-            rec.list_name = mine[0].list_name or rec.list_name
-            if rec.phase in (sendrecord.NEW, sendrecord.CREATE_REQUESTED):
-                rec.phase = sendrecord.CREATED
-                rec.content_hash = None
+            rec.adopt(mine[0].id, mine[0].list_name)
             self._save()
             return mine[0]
         return None
@@ -351,7 +353,7 @@ class Sender:
         """What happened to the campaign: 'is already scheduled for ...', 'already went out ...'."""
         where = f"to '{campaign.list_name or campaign.list_id}' through {self.provider.label}"
         when = campaign.send_time
-        if campaign.status == SCHEDULED:
+        if campaign.status == CampaignStatus.SCHEDULED:
             at = format_when(when, self.zone) if when else "later"
             return f"is already scheduled for {at} {where}"
         if when is not None:
@@ -362,20 +364,18 @@ class Sender:
         """Bring the record in line with a campaign that is no longer a draft."""
         rec = self.record
         if campaign.gone:
-            if rec.phase != sendrecord.SENT_PHASE:
-                rec.phase = sendrecord.SENT_PHASE
-                when = campaign.send_time or self.clock()
-                rec.sent_at = sendrecord.iso(when)
+            if rec.state != RecordState.SENT:
+                rec.mark_sent(campaign.send_time or self.clock())
                 self._save()
-        elif campaign.status == SCHEDULED and rec.phase != sendrecord.SCHEDULED_PHASE:
-            rec.phase = sendrecord.SCHEDULED_PHASE
-            if campaign.send_time:
-                rec.scheduled_for = sendrecord.iso(campaign.send_time)
+        elif campaign.status == CampaignStatus.SCHEDULED and rec.state != RecordState.SCHEDULED:
+            rec.mark_scheduled(campaign.send_time)
             self._save()
 
     def _refuse_unless_draft(self, campaign: Campaign | None) -> None:
         rec = self.record
-        if rec.phase == sendrecord.SENT_PHASE and (campaign is None or campaign.status == DRAFT):
+        if rec.state == RecordState.SENT and (
+            campaign is None or campaign.status == CampaignStatus.DRAFT
+        ):
             # The provider lost track (an outbox file deleted, say); the record has not.
             when = sendrecord.parse_time(rec.sent_at)
             raise RefusedError(
@@ -385,16 +385,16 @@ class Sender:
                 "by its send record.",
                 "One issue goes out once.",
             )
-        if campaign is None or campaign.status == DRAFT:
+        if campaign is None or campaign.status == CampaignStatus.DRAFT:
             return
         self._settle(campaign)
-        if campaign.status == CANCELED:
+        if campaign.status == CampaignStatus.CANCELED:
             raise RefusedError(
                 f"Campaign {campaign.id} of issue {self.record.issue} was cancelled at "
                 f"{self.provider.label}; copro-news will not send it again."
             )
         hint = "One issue goes out once."
-        if campaign.status == SCHEDULED:
+        if campaign.status == CampaignStatus.SCHEDULED:
             if self._changed_since_upload():
                 hint = SCHEDULED_CHANGED + " " + SCHEDULED_CHANGED_HINT
             else:
@@ -409,13 +409,15 @@ class Sender:
         uploaded = self.record.content_hash
         if not uploaded:
             return False
-        now = self.hash if self.message is not None else None
-        if now is None and self.current_hash is not None:
-            now = self.current_hash()
+        if self.message is not None:
+            return self.hash != uploaded
+        if self.source_hash is not None and self.record.sources_of(uploaded) == self.source_hash:
+            return False  # the same files make the same content: no need to build it
+        now = self.current_hash() if self.current_hash is not None else None
         return bool(now) and now != uploaded
 
     # -- changing things at the provider -----------------------------------------------
-    def _ensure_campaign(self, out: Outcome) -> Campaign | None:
+    def _ensure_campaign(self, out: SendOutcome) -> Campaign | None:
         campaign, self._located = self._located, None
         if campaign is None:
             campaign = self.locate()
@@ -425,8 +427,7 @@ class Sender:
         if self.dry_run:
             out.done.append(f"create a draft campaign '{rec.title}' for list {self.list_id}")
             return None
-        previous = rec.phase
-        rec.phase = sendrecord.CREATE_REQUESTED
+        before = rec.request(Call.CREATE)
         self._save()
         try:
             with self._wait(f"Creating the campaign at {self.provider.label}"):
@@ -437,40 +438,37 @@ class Sender:
                 raise
             campaign = found[0]
         except ProviderError:
-            rec.phase = previous
+            rec.withdraw(before)
             self._save()
             raise
-        rec.campaign_id = campaign.id
-        rec.list_name = campaign.list_name or rec.list_name
-        rec.phase = sendrecord.CREATED
-        rec.content_hash = None
+        rec.mark_created(campaign.id, campaign.list_name)
         self._save()
         self._created_now = True
         out.done.append(f"created campaign {campaign.id}")
         return campaign
 
-    def _upload(self, campaign: Campaign | None, out: Outcome) -> None:
+    def _upload(self, campaign: Campaign | None, out: SendOutcome) -> None:
         rec = self.record
         if campaign is not None and rec.content_hash == self.hash:
+            rec.note_sources(self.hash, self.source_hash)  # saved with the next step
             return
-        if campaign is not None and campaign.status != DRAFT:
+        if campaign is not None and campaign.status != CampaignStatus.DRAFT:
             self._refuse_unless_draft(campaign)
         if self.dry_run or campaign is None:
             out.done.append("upload the HTML and text of the issue")
             return
-        rec.phase = sendrecord.CONTENT_REQUESTED
-        rec.content_hash = None
+        rec.request(Call.CONTENT)
         self._save()
         with self._wait(f"Uploading the issue to {self.provider.label}"):
             self.provider.set_content(campaign.id, self.msg, settings=not self._created_now)
-        rec.content_hash = self.hash
-        rec.phase = sendrecord.CONTENT_SET
+        rec.mark_content_set(self.hash)
+        rec.note_sources(self.hash, self.source_hash)
         self._save()
         out.done.append("uploaded the HTML and text of the issue")
 
-    def send_test(self, addresses: list[str]) -> Outcome:
+    def send_test(self, addresses: list[str]) -> SendOutcome:
         dry_run = self.dry_run
-        out = Outcome(record=self.record)
+        out = self._outcome()
         self._refuse_unfinished_send()
         campaign = self._ensure_campaign(out)
         self._refuse_unless_draft(campaign)
@@ -480,29 +478,23 @@ class Sender:
             out.done.append(f"send a test to {who}")
             return out
         rec = self.record
-        test = sendrecord.TestSend(
-            sendrecord.iso(self.clock()), list(addresses), self.hash, outcome="unknown"
-        )
-        rec.tests.append(test)
-        rec.phase = sendrecord.TEST_REQUESTED
+        test = rec.request_test(self.clock(), addresses, self.hash)
         self._save()
         try:
             with self._wait(f"Sending a test to {who}"):
                 self.provider.send_test(campaign.id, list(addresses))
         except OutcomeUnknown as e:
-            rec.phase = sendrecord.CONTENT_SET
+            rec.drop_test(test, maybe_sent=True)
             self._save()
             raise ProviderError(
                 f"{e.message} The test to {who} may or may not have gone out.",
                 "Look in the inbox; run the command again to send another test.",
             ) from None
         except ProviderError:
-            rec.tests.remove(test)
-            rec.phase = sendrecord.CONTENT_SET
+            rec.drop_test(test, maybe_sent=False)
             self._save()
             raise
-        test.outcome = "sent"
-        rec.phase = sendrecord.TESTED_PHASE
+        rec.mark_tested(test)
         self._save()
         out.done.append(f"sent a test to {who}")
         out.campaign = campaign
@@ -518,7 +510,7 @@ class Sender:
         self._refuse_unless_draft(self.locate())
 
     def _refuse_unfinished_send(self) -> None:
-        if self.record.phase in (sendrecord.SEND_REQUESTED, sendrecord.SCHEDULE_REQUESTED):
+        if self.record.resumable:
             raise RefusedError(
                 f"An earlier send of issue {self.record.issue} did not finish.",
                 "Run 'copro-news send' to find out whether it went, and to finish it.",
@@ -550,14 +542,14 @@ class Sender:
             last_test=last,
             content_changed_since_test=last is not None and last.content_hash != self.hash,
             content_to_upload=campaign is None or rec.content_hash != self.hash,
-            resuming=rec.phase in (sendrecord.SEND_REQUESTED, sendrecord.SCHEDULE_REQUESTED),
+            resuming=rec.resumable,
         )
 
-    def send(self, when: datetime | None = None) -> Outcome:
+    def send(self, when: datetime | None = None) -> SendOutcome:
         """Send to the list now, or schedule for ``when`` (UTC)."""
         dry_run = self.dry_run
         rec = self.record
-        out = Outcome(record=rec)
+        out = self._outcome()
         campaign = self._ensure_campaign(out)
         self._refuse_unless_draft(campaign)
         self._upload(campaign, out)
@@ -570,19 +562,9 @@ class Sender:
             )
             return out
         campaign = self._gate(campaign)
-        if campaign.status != DRAFT:
+        if campaign.status != CampaignStatus.DRAFT:
             self._refuse_unless_draft(campaign)
-        previous = (
-            rec.phase
-            if rec.phase not in (sendrecord.SEND_REQUESTED, sendrecord.SCHEDULE_REQUESTED)
-            else sendrecord.CONTENT_SET
-        )
-        if when is None:
-            rec.phase = sendrecord.SEND_REQUESTED
-            rec.scheduled_for = None
-        else:
-            rec.phase = sendrecord.SCHEDULE_REQUESTED
-            rec.scheduled_for = sendrecord.iso(when)
+        before = rec.request(Call.SCHEDULE if when else Call.SEND, when=when)
         self._save()
         try:
             with self._wait(
@@ -596,16 +578,17 @@ class Sender:
                     self.provider.schedule(campaign.id, when)
         except ProviderError as e:
             after = self._read(campaign.id)
-            if after is None or after.status == DRAFT:
+            if after is None or after.status == CampaignStatus.DRAFT:
                 if not isinstance(e, OutcomeUnknown):
-                    rec.phase = previous
-                    rec.scheduled_for = None
+                    rec.withdraw(before)
                     self._save()
                 raise
             campaign = after
         else:
             campaign = dataclasses.replace(
-                campaign, status=SCHEDULED if when else SENT, send_time=when or self.clock()
+                campaign,
+                status=CampaignStatus.SCHEDULED if when else CampaignStatus.SENT,
+                send_time=when or self.clock(),
             )
         self._settle(campaign)
         out.campaign = campaign
@@ -619,9 +602,9 @@ class Sender:
         current = self._read(campaign.id)
         if current is None:
             raise ProviderError(f"Campaign {campaign.id} disappeared at {self.provider.label}.")
-        if self.record.phase in (sendrecord.SEND_REQUESTED, sendrecord.SCHEDULE_REQUESTED):
+        if self.record.resumable:
             for _ in range(RECHECKS):
-                if current.status != DRAFT:
+                if current.status != CampaignStatus.DRAFT:
                     break
                 with self._wait("Checking that the last send did not go out"):
                     self.sleep(RECHECK_DELAY)
@@ -633,40 +616,129 @@ class Sender:
             )
         return current
 
-    def cancel(self) -> Outcome:
+    def cancel(self) -> SendOutcome:
         """Take a scheduled send back."""
         dry_run = self.dry_run
         rec = self.record
-        out = Outcome(record=rec)
+        out = self._outcome()
         campaign = None if rec.campaign_id else self._adopt_scheduled()
         campaign = campaign or self.locate()
-        if campaign is None or campaign.status == DRAFT:
-            if rec.phase == sendrecord.SCHEDULED_PHASE:
-                rec.phase = sendrecord.TESTED_PHASE if rec.last_test else sendrecord.CONTENT_SET
-                rec.scheduled_for = None
+        if campaign is None or campaign.status == CampaignStatus.DRAFT:
+            if rec.state == RecordState.SCHEDULED:
+                rec.mark_unscheduled()
                 self._save()
             raise RefusedError(f"Issue {rec.issue} is not scheduled; there is nothing to cancel.")
-        if campaign.status != SCHEDULED:
+        if campaign.status != CampaignStatus.SCHEDULED:
             self._refuse_unless_draft(campaign)
         if dry_run:
             out.done.append(f"unschedule campaign {campaign.id}")
             return out
-        rec.phase = sendrecord.UNSCHEDULE_REQUESTED
+        rec.request(Call.UNSCHEDULE)
         self._save()
         try:
             with self._wait(f"Cancelling the schedule at {self.provider.label}"):
                 self.provider.unschedule(campaign.id)
         except ProviderError:
             after = self._read(campaign.id)
-            if after is None or after.status != DRAFT:
-                rec.phase = sendrecord.SCHEDULED_PHASE
+            if after is None or after.status != CampaignStatus.DRAFT:
+                rec.mark_scheduled()
                 self._save()
                 raise
-        rec.phase = sendrecord.TESTED_PHASE if rec.last_test else sendrecord.CONTENT_SET
-        rec.scheduled_for = None
+        rec.mark_unscheduled()
         self._save()
         out.done.append("cancelled the scheduled send")
         return out
+
+
+# -- the send use case ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SendRequest:
+    """What to do with an issue: a test, a send to the list now or later, or a cancel."""
+
+    #: Send a test to these addresses (and nothing to the list).
+    test: tuple[str, ...] = ()
+    #: Schedule for this time, "YYYY-MM-DD HH:MM" in the workspace's time zone.
+    schedule: str | None = None
+    #: Take a scheduled send back.
+    cancel: bool = False
+    #: Do everything but what changes something at the provider.
+    dry_run: bool = False
+    #: Skip the checks that need the network.
+    offline: bool = False
+
+    def __post_init__(self) -> None:
+        if sum(map(bool, (self.test, self.schedule, self.cancel))) > 1:
+            raise UsageError(ONE_ACTION)
+
+
+def send_issue(
+    ws: Workspace,
+    issue: Issue,
+    request: SendRequest,
+    *,
+    confirm: Confirm,
+    progress: Progress = no_progress,
+    link_progress: LinkProgress = no_link_progress,
+    warn: Callable[[list[Problem]], None] = lambda problems: None,
+    clock: Callable[[], datetime] = utc_now,
+) -> SendOutcome:
+    """Test, send, schedule or cancel ``issue`` as ``request`` says, and only once.
+
+    In this order, with the issue folder held against a second command: refuse what the
+    record and the provider already rule out (sent, scheduled, a send that did not
+    finish); run every check at the send time (an error raises ContentError and nothing
+    is sent; ``warn`` gets the warnings); then a test goes out, or a send to the list is
+    planned and goes out only if ``confirm(plan)`` says yes (asked in a dry run too: it
+    changes nothing either way). A cancel needs no build, so it works while the issue
+    has errors. ``progress`` wraps each wait on the provider, ``link_progress`` the link
+    checks.
+    """
+    with closing(provider_for(ws)) as provider, issue_lock(issue.folder):
+        tz = ws.settings.tz
+        list_id = list_id_for(ws)
+        when = None
+        if request.schedule:
+            when = parse_schedule(
+                request.schedule, tz, now=clock(), step_minutes=provider.schedule_step_minutes
+            )
+        flow = SendFlow(
+            provider,
+            issue.folder,
+            None,
+            list_id,
+            zone=tz,
+            clock=clock,
+            progress=progress,
+            dry_run=request.dry_run,
+            issue=issue.id,
+            record_name=ws.rel(sendrecord.path_for(issue.folder)),
+            current_hash=lambda: current_hash(ws, issue),
+            # Taken before the build: a file saved meanwhile makes status say "changed",
+            # never "unchanged".
+            source_hash=source_hash(ws, issue.folder),
+        )
+        if request.cancel:  # needs no build: it must work even when the issue has errors
+            return flow.cancel()
+        # Already sent or scheduled is the reason to refuse, whatever the checks would say.
+        flow.refuse_early(test=bool(request.test))
+        bar = link_progress("Checking links") if not request.offline else no_link_progress("")
+        with bar as update:
+            build, problems = build_for_sending(
+                ws, issue, at=when, offline=request.offline, progress=update
+            )
+        if problems:
+            warn(problems)
+        flow.use(message_for(ws, build))
+        if request.test:
+            return flow.send_test(list(request.test))
+        if not confirm(flow.plan(when)):
+            return SendOutcome(dry_run=request.dry_run, declined=True)
+        return flow.send(when)
+
+
+# -- what the record keeps of the content -----------------------------------------------------
 
 
 def message_hash(message: Message) -> str:
@@ -682,9 +754,6 @@ def message_hash(message: Message) -> str:
     )
 
 
-# -- the workspace side: build, check, and pick the provider -----------------------------------
-
-
 def current_hash(ws: Workspace, issue: Issue) -> str | None:
     """The content hash of ``issue`` as it would go out now; None when it cannot be built."""
     from copro_news.errors import CoproNewsError
@@ -697,6 +766,63 @@ def current_hash(ws: Workspace, issue: Issue) -> str | None:
     except CoproNewsError:
         return None
     return message_hash(message_for(ws, build))
+
+
+def source_hash(ws: Workspace, folder: Path) -> str:
+    """A hash of every file the issue in ``folder`` is built from, cheap to take.
+
+    The issue folder (but ``build/`` and ``send.json``), the settings, the workspace's
+    ``templates/`` and the copro-news version (for the packaged templates). The same
+    files give the same content, so ``status`` compares this hash, kept in the send
+    record, instead of building the issue again. Names that start with '.' or end with
+    '~' (editor and system files, which the issue loader skips too) are left out.
+    """
+    from copro_news import __version__
+    from copro_news.workspace import SETTINGS_FILE
+
+    h = hashlib.sha256()
+
+    def add(*parts: bytes) -> None:
+        for part in parts:
+            h.update(len(part).to_bytes(8, "big"))
+            h.update(part)
+
+    add(b"version", __version__.encode())
+    add(b"settings", _read(ws.root / SETTINGS_FILE))
+    for label, root, skip in (
+        ("issue", folder, {"build", sendrecord.FILENAME}),
+        ("templates", ws.templates, set()),
+    ):
+        for rel, path in _source_files(root, skip):
+            add(f"{label}/{rel}".encode(), _read(path))
+    return h.hexdigest()[:16]
+
+
+def _source_files(root: Path, skip: set[str]) -> list[tuple[str, Path]]:
+    """Every file under ``root`` (``skip``: names left out at the top), by path."""
+    found = []
+    for here, dirs, files in os.walk(root):
+        top = Path(here) == root
+        dirs[:] = [d for d in dirs if _kept(d) and not (top and d in skip)]
+        for name in files:
+            if _kept(name) and not (top and name in skip):
+                path = Path(here) / name
+                found.append((path.relative_to(root).as_posix(), path))
+    return sorted(found)
+
+
+def _kept(name: str) -> bool:
+    return not name.startswith(".") and not name.endswith("~")
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b"\0unreadable"
+
+
+# -- the workspace side: build, check, and pick the provider -----------------------------------
 
 
 def list_id_for(ws: Workspace) -> str:
@@ -720,7 +846,7 @@ def provider_for(ws: Workspace) -> Provider:
     return make_provider(p.name, root=ws.root, api_url=p.api_url)
 
 
-def checked_build(
+def build_for_sending(
     ws: Workspace,
     issue: Issue,
     *,
@@ -730,7 +856,8 @@ def checked_build(
 ) -> tuple[Build, list[Problem]]:
     """Build the issue for the workspace's provider and run every check at the send time.
 
-    Raises ContentError (nothing is sent) when a check finds an error.
+    Refuses (raises ContentError: nothing is sent) when a check finds an error; returns
+    the build and the warnings.
     """
     from copro_news.build import render_checked
     from copro_news.errors import ContentError

@@ -189,7 +189,7 @@ def test_record_round_trip(tmp_path):
     assert rec.marker.startswith("cn:2026-12:") and len(rec.marker) == len("cn:2026-12:") + 6
     assert rec.title == f"copro-news 2026-12 [{rec.marker}]"
     rec.tests.append(sendrecord.TestSend("2026-11-24T09:31:00+00:00", ["a@b.org"], "h"))
-    rec.phase = sendrecord.TESTED_PHASE
+    rec.phase = sendrecord.Phase.TESTED
     sendrecord.save(tmp_path, rec, now)
     doc = json.loads((tmp_path / "send.json").read_text())
     assert doc["state"] == "tested" and doc["updated_at"] == "2026-11-24T09:30:00+00:00"
@@ -216,9 +216,9 @@ def test_state_follows_the_phase():
     assert rec.state == "drafted"  # an unconfirmed test is not a test
     rec.tests[0].outcome = "sent"
     assert rec.state == "tested"
-    rec.phase = sendrecord.SCHEDULED_PHASE
+    rec.phase = sendrecord.Phase.SCHEDULED
     assert rec.state == "scheduled"
-    rec.phase = sendrecord.SENT_PHASE
+    rec.phase = sendrecord.Phase.SENT
     assert rec.state == "sent"
 
 
@@ -229,7 +229,7 @@ def test_outbox_status_comes_from_its_files(tmp_path):
     now = [datetime(2026, 11, 24, 9, 0, tzinfo=UTC)]
     box = OutboxProvider(tmp_path / "outbox", clock=lambda: now[0])
     camp = box.create_campaign(message(), "outbox", "copro-news 2026-12 [cn:2026-12:abc123]")
-    assert camp.status == base.DRAFT
+    assert camp.status == base.CampaignStatus.DRAFT
     assert box.find_campaigns("outbox", "[cn:2026-12:", now[0] - timedelta(days=1)) == [camp]
     assert box.find_campaigns("outbox", "[cn:2027-01:", now[0] - timedelta(days=1)) == []
     box.send_test(camp.id, ["a@example.org", "b@example.org"])
@@ -238,16 +238,16 @@ def test_outbox_status_comes_from_its_files(tmp_path):
     assert tests == ["2026-12-test-20261124T090000Z.2.eml", "2026-12-test-20261124T090000Z.eml"]
     first = (tmp_path / "outbox" / tests[1]).read_bytes()
     assert b"To: a@example.org, b@example.org" in first
-    assert box.get_campaign(camp.id).status == base.DRAFT
+    assert box.get_campaign(camp.id).status == base.CampaignStatus.DRAFT
 
     when = now[0] + timedelta(days=7)
     box.schedule(camp.id, when)
-    assert box.get_campaign(camp.id).status == base.SCHEDULED
+    assert box.get_campaign(camp.id).status == base.CampaignStatus.SCHEDULED
     with pytest.raises(ProviderError, match="already gone out or is scheduled"):
         box.send(camp.id)
     now[0] = when + timedelta(minutes=1)  # the time came: the outbox counts it as sent
     sent = box.get_campaign(camp.id)
-    assert (sent.status, sent.send_time) == (base.SENT, when)
+    assert (sent.status, sent.send_time) == (base.CampaignStatus.SENT, when)
     with pytest.raises(ProviderError, match="not scheduled"):
         box.unschedule(camp.id)
 

@@ -10,7 +10,7 @@ import pytest
 
 from copro_news import sending, sendrecord
 from copro_news.providers import http
-from tests.conftest import CANARY_KEY
+from tests.conftest import CANARY_KEY, build_file_tree
 from tests.send_helpers import LIST_ID, mailchimp_workspace, make_workspace
 
 
@@ -633,3 +633,75 @@ def test_a_schedule_can_be_cancelled_after_the_record_is_lost(cli, outbox_ws):
     r = cli("send", "--schedule", "2099-01-05 09:00", "--yes", cwd=outbox_ws)
     assert r.exit_code == 0, r.output
     assert record(outbox_ws).campaign_id == campaign
+
+
+# -- status compares the files, not a new build ---------------------------------------------
+
+
+def test_status_of_a_sent_issue_builds_nothing(cli, outbox_ws):
+    from tests.test_install import HEAVY, imported_modules
+
+    assert cli("send", "--yes", "--offline", cwd=outbox_ws).exit_code == 0
+    r = cli("status", cwd=outbox_ws)
+    assert r.stdout.startswith("Issue 2026-12: sent\n") and "changed" not in r.stdout
+    loaded = imported_modules(["status"], outbox_ws)
+    assert "typer" in loaded
+    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def _package_style() -> str:
+    from copro_news.render import package_templates
+
+    return (package_templates() / "style.css").read_text(encoding="utf-8")
+
+
+EDITS = {
+    "issue": lambda ws: edit_issue(ws),
+    "snippet": lambda ws: build_file_tree(
+        ws / "drafts" / "2026-12", {"stories": {"cuppa.md": "---\ntitle: Cuppa\n---\nTea.\n"}}
+    ),
+    "template": lambda ws: build_file_tree(
+        ws, {"templates": {"style.css": _package_style() + "\np { color: #123456; }\n"}}
+    ),
+    "settings": lambda ws: (ws / "copro-news.toml").write_text(
+        (ws / "copro-news.toml")
+        .read_text()
+        .replace('name = "Co-Production', 'name = "The Co-Production')
+    ),
+}
+UNTOUCHED = {
+    "build": lambda ws: build_file_tree(
+        ws / "drafts" / "2026-12", {"build": {"issue.html": "<p>old</p>"}}
+    ),
+    "editor and system files": lambda ws: build_file_tree(
+        ws / "drafts" / "2026-12", {".DS_Store": b"\0", "issue.md~": "old", ".issue.md.swp": "x"}
+    ),
+}
+WENT_OUT_CHANGED = (
+    "  The issue changed since it went out: the files no longer match what was sent.\n"
+)
+
+
+@pytest.mark.parametrize("edit", list(EDITS) + list(UNTOUCHED))
+def test_status_compares_the_files_the_issue_is_built_from(cli, outbox_ws, edit):
+    assert cli("send", "--yes", "--offline", cwd=outbox_ws).exit_code == 0
+    {**EDITS, **UNTOUCHED}[edit](outbox_ws)
+    r = cli("status", cwd=outbox_ws)
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("Issue 2026-12: sent\n")
+    assert (WENT_OUT_CHANGED in r.stdout) == (edit in EDITS), r.stdout
+
+
+def test_status_of_a_record_without_the_files_hash_builds_the_issue(cli, outbox_ws):
+    assert cli("send", "--yes", "--offline", cwd=outbox_ws).exit_code == 0
+    path = outbox_ws / "drafts" / "2026-12" / "send.json"
+    doc = json.loads(path.read_text())
+    assert doc.pop("source_hashes")
+    path.write_text(json.dumps(doc))  # as copro-news wrote it before it kept the hash
+    issue = outbox_ws / "drafts" / "2026-12" / "issue.md"
+    issue.write_text(issue.read_text() + "\n")  # other files, the same email: built, it says so
+    r = cli("status", cwd=outbox_ws)
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("Issue 2026-12: sent\n") and "changed" not in r.stdout
+    edit_issue(outbox_ws)
+    assert WENT_OUT_CHANGED in cli("status", cwd=outbox_ws).stdout

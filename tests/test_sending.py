@@ -13,7 +13,7 @@ from copro_news.credentials import Secret
 from copro_news.errors import ProviderError, RefusedError, UsageError
 from copro_news.providers import http
 from copro_news.providers.mailchimp import MailchimpProvider
-from copro_news.sending import Sender, parse_schedule
+from copro_news.sending import SendFlow, parse_schedule
 from tests.conftest import CANARY_KEY
 from tests.send_helpers import LIST_ID, message
 
@@ -29,7 +29,7 @@ def fast(monkeypatch):
 
 def make_sender(fake, folder, msg=None, **kw):
     provider = MailchimpProvider(Secret(CANARY_KEY), api_url=fake.url)
-    return Sender(provider, folder, msg or message(), LIST_ID, **kw)
+    return SendFlow(provider, folder, msg or message(), LIST_ID, **kw)
 
 
 def send_until_done(fake, folder, when=None, attempts=4):
@@ -112,7 +112,7 @@ def test_dry_run_changes_nothing(mailchimp, tmp_path):
 
 def test_unknown_list_is_refused_before_anything_is_created(mailchimp, tmp_path):
     provider = MailchimpProvider(Secret(CANARY_KEY), api_url=mailchimp.url)
-    s = Sender(provider, tmp_path, message(), "nosuchlist")
+    s = SendFlow(provider, tmp_path, message(), "nosuchlist")
     with pytest.raises(ProviderError, match="has no list 'nosuchlist'"):
         s.plan()
     assert mailchimp.campaigns == {}

@@ -23,12 +23,11 @@ def command(
     import json
 
     from copro_news import console, sending
-    from copro_news.commands.send import waiting
 
     ws = common.workspace(ctx)
     provider = sending.provider_for(ws)
     try:
-        with waiting(f"Reading the lists from {provider.label}"):
+        with console.waiting(f"Reading the lists from {provider.label}"):
             lists = provider.lists()
     finally:
         provider.close()

@@ -54,13 +54,12 @@ def login(
     if not key:
         raise UsageError("No key was given; nothing was stored.")
     if verify:
-        from copro_news.commands.send import waiting
         from copro_news.providers.mailchimp import MailchimpProvider
 
         api_url = _api_url(ctx)
         p = MailchimpProvider(key, api_url=api_url)
         try:
-            with waiting(f"Checking the key with {label}"):
+            with console.waiting(f"Checking the key with {label}"):
                 account = p.verify()
         finally:
             p.close()

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import tzinfo
 from typing import TYPE_CHECKING
 
@@ -12,21 +10,8 @@ from copro_news.commands import common
 
 if TYPE_CHECKING:
     from copro_news.content import Issue
-    from copro_news.providers.base import Provider
-    from copro_news.sending import SendPlan
+    from copro_news.sending import SendOutcome, SendPlan
     from copro_news.workspace import Workspace
-
-
-@contextmanager
-def waiting(text: str) -> Iterator[None]:
-    """A spinner on stderr while the network is slow to answer (nothing when not a terminal)."""
-    from copro_news import console
-
-    if not console.animated():
-        yield
-        return
-    with console.err().status(console.escape(text) + "…", spinner="dots"):
-        yield
 
 
 def command(
@@ -69,12 +54,12 @@ def command(
       copro-news send --schedule "2026-12-01 09:00"
       copro-news send --cancel
     """
-    from copro_news import sending
+    from copro_news import console, sending
     from copro_news.errors import UsageError
     from copro_news.workspace import is_email
 
     if sum(map(bool, (test, schedule, cancel))) > 1:
-        raise UsageError("Use one of --test, --schedule and --cancel at a time.")
+        raise UsageError(sending.ONE_ACTION)
     given = bool(test)
     test = [a.strip() for value in test for a in value.split(",") if a.strip()]
     if given and not test:  # never let an empty --test turn into a send to the list
@@ -85,84 +70,50 @@ def command(
                 f"--test {address!r} is not an email address.",
                 "Separate several addresses with commas, or repeat --test.",
             )
-    ws, loaded = common.issue(ctx, issue)
-    provider = sending.provider_for(ws)
-    try:
-        with sending.issue_lock(loaded.folder):
-            _run(ws, loaded, provider, test, schedule, cancel, dry_run, yes, offline)
-    finally:
-        provider.close()
-
-
-def _run(
-    ws: Workspace,
-    loaded: Issue,
-    provider: Provider,
-    test: list[str],
-    schedule: str | None,
-    cancel: bool,
-    dry_run: bool,
-    yes: bool,
-    offline: bool,
-) -> None:
-    from copro_news import console, sending
-
-    tz = ws.settings.tz
-    list_id = sending.list_id_for(ws)
-    when = None
-    if schedule:
-        when = sending.parse_schedule(
-            schedule, tz, now=sending.utc_now(), step_minutes=provider.schedule_step_minutes
-        )
-    sender = sending.Sender(
-        provider,
-        loaded.folder,
-        None,
-        list_id,
-        zone=tz,
-        progress=waiting,
-        dry_run=dry_run,
-        issue=loaded.id,
-        record_name=ws.rel(sending.sendrecord.path_for(loaded.folder)),
-        current_hash=lambda: sending.current_hash(ws, loaded),
+    request = sending.SendRequest(
+        test=tuple(test), schedule=schedule, cancel=cancel, dry_run=dry_run, offline=offline
     )
-    if not cancel:  # cancelling needs no build: it must work even when the issue has errors
-        # Already sent or scheduled is the reason to refuse, whatever the checks would say.
-        sender.refuse_early(test=bool(test))
-        with console.progress("Checking links", enabled=not offline) as progress:
-            build, problems = sending.checked_build(
-                ws, loaded, at=when, offline=offline, progress=progress
-            )
-        if problems:
-            console.print_problems(problems)
-        sender.use(sending.message_for(ws, build))
+    ws, loaded = common.issue(ctx, issue)
+
+    def confirm(plan: SendPlan) -> bool:
+        _show(plan, ws.settings.tz)
+        return dry_run or yes or _ask(plan)
+
+    outcome = sending.send_issue(
+        ws,
+        loaded,
+        request,
+        confirm=confirm,
+        progress=console.waiting,
+        link_progress=console.progress,
+        warn=console.print_problems,
+    )
+    _report(ws, loaded, outcome)
+
+
+def _report(ws: Workspace, loaded: Issue, outcome: SendOutcome) -> None:
+    from copro_news import console, sendrecord
+
+    if outcome.declined:
+        # The person said no: not an error, but still not a send (exit 1 for scripts).
+        console.info("Nothing was sent.")
+        raise typer.Exit(1)
     out = console.out()
-    if test:
-        result = sender.send_test(test)
-    elif cancel:
-        result = sender.cancel()
-    else:
-        plan = sender.plan(when)
-        _show(plan, tz)
-        if not dry_run and not yes:
-            _confirm(plan)
-        result = sender.send(when)
-    if dry_run:
+    if outcome.dry_run:
         out.print("Dry run: nothing was changed at the provider. It would:")
-        for step in result.done:
+        for step in outcome.done:
             out.print(f"  - {console.escape(step)}")
         return
-    for step in result.done:
+    for step in outcome.done:
         out.print(console.escape(step[:1].upper() + step[1:]) + ".")
-    rec = result.record
+    rec = outcome.record
     if rec is not None:
-        out.print(
-            f"Issue {loaded.id} is now {rec.state} (record: {ws.rel(loaded.folder / 'send.json')})."
-        )
+        path = ws.rel(sendrecord.path_for(loaded.folder))
+        out.print(f"Issue {loaded.id} is now {rec.state} (record: {path}).")
 
 
 def _show(plan: SendPlan, tz: tzinfo) -> None:
-    from copro_news import console, sending
+    from copro_news import console, sending, sendrecord
 
     c = console.err()
     e = console.escape
@@ -178,7 +129,7 @@ def _show(plan: SendPlan, tz: tzinfo) -> None:
     if plan.last_test is None:
         c.print("  Test:     [yellow]no test was sent[/] (copro-news send --test ADDRESS)")
     else:
-        at = sending.sendrecord.parse_time(plan.last_test.at)
+        at = sendrecord.parse_time(plan.last_test.at)
         stamp = sending.format_when(at, tz) if at else plan.last_test.at
         c.print(f"  Test:     sent to {e(', '.join(plan.last_test.addresses))} on {e(stamp)}")
         if plan.content_changed_since_test:
@@ -196,7 +147,7 @@ def _can_ask() -> bool:
     return sys.stdin.isatty()
 
 
-def _confirm(plan: SendPlan) -> None:
+def _ask(plan: SendPlan) -> bool:
     from copro_news import console
     from copro_news.errors import RefusedError
 
@@ -208,9 +159,6 @@ def _confirm(plan: SendPlan) -> None:
     from rich.prompt import Confirm
 
     what = "Schedule" if plan.when else "Send"
-    if not Confirm.ask(
+    return Confirm.ask(
         f"{what} issue {plan.issue} to {plan.list.name}?", console=console.err(), default=False
-    ):
-        # The person said no: not an error, but still not a send (exit 1 for scripts).
-        console.info("Nothing was sent.")
-        raise typer.Exit(1)
+    )

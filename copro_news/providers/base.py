@@ -10,13 +10,21 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
-# Where a campaign stands, whatever the provider calls it.
-DRAFT = "draft"
-SCHEDULED = "scheduled"
-SENDING = "sending"
-SENT = "sent"
-CANCELED = "canceled"
+
+class CampaignStatus(StrEnum):
+    """Where a campaign stands at the provider, whatever the provider calls it.
+
+    Not to be confused with :class:`copro_news.sendrecord.RecordState`, where the send
+    record says the issue stands.
+    """
+
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    SENDING = "sending"
+    SENT = "sent"
+    CANCELED = "canceled"
 
 
 @dataclass(frozen=True)
@@ -44,7 +52,8 @@ class Message:
 @dataclass(frozen=True)
 class Campaign:
     id: str
-    status: str  # DRAFT, SCHEDULED, SENDING, SENT or CANCELED
+    #: An unknown word of the provider's passes through as it is: never taken for a draft.
+    status: CampaignStatus | str
     title: str = ""
     list_id: str = ""
     list_name: str = ""
@@ -58,7 +67,7 @@ class Campaign:
     @property
     def gone(self) -> bool:
         """True once the campaign has left or is leaving: it must never be sent again."""
-        return self.status in (SENDING, SENT)
+        return self.status in (CampaignStatus.SENDING, CampaignStatus.SENT)
 
 
 class Provider(ABC):

@@ -9,12 +9,8 @@ from typing import Any
 from copro_news.credentials import Secret
 from copro_news.errors import CredentialsError, ProviderError
 from copro_news.providers.base import (
-    CANCELED,
-    DRAFT,
-    SCHEDULED,
-    SENDING,
-    SENT,
     Campaign,
+    CampaignStatus,
     MailingList,
     Message,
     Provider,
@@ -23,14 +19,14 @@ from copro_news.providers.http import HttpClient
 
 PAGE = 1000
 STATUSES = {
-    "save": DRAFT,
-    "paused": DRAFT,
-    "schedule": SCHEDULED,
-    "sending": SENDING,
-    "sent": SENT,
-    "archived": SENT,
-    "canceling": CANCELED,
-    "canceled": CANCELED,
+    "save": CampaignStatus.DRAFT,
+    "paused": CampaignStatus.DRAFT,
+    "schedule": CampaignStatus.SCHEDULED,
+    "sending": CampaignStatus.SENDING,
+    "sent": CampaignStatus.SENT,
+    "archived": CampaignStatus.SENT,
+    "canceling": CampaignStatus.CANCELED,
+    "canceled": CampaignStatus.CANCELED,
 }
 CAMPAIGN_FIELDS = ",".join(
     [

@@ -24,10 +24,8 @@ from pathlib import Path
 from copro_news.errors import ProviderError
 from copro_news.fsutil import atomic_write
 from copro_news.providers.base import (
-    DRAFT,
-    SCHEDULED,
-    SENT,
     Campaign,
+    CampaignStatus,
     MailingList,
     Message,
     Provider,
@@ -109,11 +107,12 @@ class OutboxProvider(Provider):
             return None
         headers = _headers(path)
         created = _stamp(str(headers.get(H_CREATED, "")))
-        status, when = DRAFT, None
+        status, when = CampaignStatus.DRAFT, None
         found = self._sent_file(campaign_id)
         if found is not None:
             kind, _path, when = found
-            status = SCHEDULED if kind == "scheduled" and when > self.clock() else SENT
+            scheduled = kind == "scheduled" and when > self.clock()
+            status = CampaignStatus.SCHEDULED if scheduled else CampaignStatus.SENT
         return Campaign(
             id=campaign_id,
             status=status,
@@ -124,7 +123,7 @@ class OutboxProvider(Provider):
             send_time=when,
             emails_sent=None,
             archive_url="",
-            provider_status=status,
+            provider_status=status.value,
         )
 
     def send_test(self, campaign_id: str, addresses: list[str]) -> None:
@@ -143,7 +142,7 @@ class OutboxProvider(Provider):
     def unschedule(self, campaign_id: str) -> None:
         found = self._sent_file(campaign_id)
         campaign = self.get_campaign(campaign_id)
-        if found is None or campaign is None or campaign.status != SCHEDULED:
+        if found is None or campaign is None or campaign.status != CampaignStatus.SCHEDULED:
             raise ProviderError("This campaign is not scheduled.")
         found[1].unlink()
 
@@ -163,7 +162,7 @@ class OutboxProvider(Provider):
         campaign = self.get_campaign(campaign_id)
         if campaign is None:
             raise ProviderError(f"The outbox has no campaign {campaign_id!r}.", status=404)
-        if campaign.status != DRAFT:
+        if campaign.status != CampaignStatus.DRAFT:
             raise ProviderError("This campaign has already gone out or is scheduled.", status=400)
 
     def _sent_file(self, campaign_id: str) -> tuple[str, Path, datetime] | None:
