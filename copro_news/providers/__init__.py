@@ -1,43 +1,51 @@
-"""Mailing-list providers behind one interface (see :mod:`copro_news.providers.base`)."""
+"""Mailing-list providers behind one interface (see :mod:`copro_news.providers.base`).
+
+Which providers there are, and what copro-news knows of each, is in
+:mod:`copro_news.providers.registry`: one row per provider.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from copro_news.errors import UsageError
 from copro_news.providers.base import Campaign, MailingList, Message, Provider
+from copro_news.providers.registry import (
+    PROVIDERS,
+    ProviderInfo,
+    available,
+    keyed,
+    provider_info,
+)
 
-__all__ = ["NAMES", "Campaign", "MailingList", "Message", "Provider", "make_provider"]
+if TYPE_CHECKING:
+    from copro_news.secret import Secret
 
-NAMES = ("outbox", "mailchimp")
-OUTBOX_FOLDER = "outbox"
+__all__ = [
+    "PROVIDERS",
+    "Campaign",
+    "MailingList",
+    "Message",
+    "Provider",
+    "ProviderInfo",
+    "available",
+    "default_list",
+    "keyed",
+    "make_provider",
+    "provider_info",
+]
 
 
-def make_provider(name: str, *, root: Path, api_url: str = "", **http: Any) -> Provider:
+def make_provider(
+    name: str, *, root: Path, api_url: str = "", key: Secret | None = None, **http: Any
+) -> Provider:
     """The provider called ``name`` for the workspace at ``root``.
 
-    Network providers read their API key here (environment, then keyring).
+    A provider that needs an API key is given it (see :mod:`copro_news.credentials`).
     """
-    if name == "outbox":
-        from copro_news.providers.outbox import OutboxProvider
-
-        return OutboxProvider(Path(root) / OUTBOX_FOLDER)
-    if name == "mailchimp":
-        from copro_news.credentials import api_key
-        from copro_news.providers.mailchimp import MailchimpProvider
-
-        return MailchimpProvider(api_key("mailchimp"), api_url=api_url or None, **http)
-    raise UsageError(
-        f"Unknown provider {name!r} in copro-news.toml.",
-        f"Set [provider] name to one of: {', '.join(NAMES)}.",
-    )
+    return provider_info(name).make(root=root, api_url=api_url, key=key, **http)
 
 
 def default_list(name: str) -> str:
     """The list to use when ``[provider] list`` is empty ("" when the provider needs one)."""
-    if name == "outbox":
-        from copro_news.providers.outbox import LIST_ID
-
-        return LIST_ID
-    return ""
+    return provider_info(name).default_list
