@@ -329,7 +329,11 @@ def TextMap() -> MapOf:
 
 def Links(*entries: Entry) -> MapOf:
     """[links]: names, each with a web or mailto: address; ``entries`` have a meaning."""
-    return MapOf(Url(mailto=True, hint="It starts with https://"), entries, "map of web addresses")
+    return MapOf(
+        Url(mailto=True, hint="It starts with https://"),
+        entries,
+        "map of web or mailto: addresses",
+    )
 
 
 # --- declarations ------------------------------------------------------------------------------
