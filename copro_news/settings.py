@@ -21,7 +21,7 @@ from dataclasses import Field, dataclass, field, fields, is_dataclass
 from datetime import time
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
 from copro_news.errors import SettingsError, WorkspaceError
@@ -64,7 +64,7 @@ class Invalid(Exception):
     """
 
     def __init__(
-        self, what: str, hint: str, *, show_value: bool = True, message: str | None = None
+        self, what: str, hint: str | None, *, show_value: bool = True, message: str | None = None
     ) -> None:
         super().__init__(what)
         self.what = what
@@ -116,12 +116,24 @@ class Kind:
     def describe(self) -> str:
         return f"{self.name}: {', '.join(self.choices())}" if self.choices() else self.name
 
+    # Kinds are plain classes, not dataclasses: the settings are read by every command, and
+    # a dataclass costs a millisecond to make at import.
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and vars(other) == vars(self)
 
-@dataclass(frozen=True)
+    def __hash__(self) -> int:
+        return hash((type(self), repr(self)))
+
+    def __repr__(self) -> str:
+        given = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
+        return f"{type(self).__name__}({given})"
+
+
 class Text(Kind):
     """Text in quotes; ``blank=False`` when it must say something."""
 
-    blank: bool = True
+    def __init__(self, *, blank: bool = True) -> None:
+        self.blank = blank
 
     def convert(self, value: object, key: str) -> Any:
         if not isinstance(value, str):
@@ -131,7 +143,6 @@ class Text(Kind):
         return value
 
 
-@dataclass(frozen=True)
 class Email(Text):
     name = "email address"
 
@@ -142,13 +153,21 @@ class Email(Text):
         return text
 
 
-@dataclass(frozen=True)
 class Url(Text):
-    """A web address (https://...); ``empty`` when it may be left empty."""
+    """A web address (https://...); ``empty`` when it may be left empty, ``mailto`` when a
+    mailto: address will do."""
 
-    empty: bool = False
-    mailto: bool = False
-    hint: str = "It starts with https://, like https://example.org"
+    def __init__(
+        self,
+        *,
+        empty: bool = False,
+        mailto: bool = False,
+        hint: str = "It starts with https://, like https://example.org",
+    ) -> None:
+        super().__init__()
+        self.empty = empty
+        self.mailto = mailto
+        self.hint = hint
 
     @property
     def name(self) -> str:  # type: ignore[override]
@@ -162,7 +181,6 @@ class Url(Text):
         return text
 
 
-@dataclass(frozen=True)
 class TimeZone(Text):
     name = "time zone"
 
@@ -179,7 +197,6 @@ class TimeZone(Text):
         return text
 
 
-@dataclass(frozen=True)
 class Locale(Text):
     name = "locale"
 
@@ -195,7 +212,6 @@ class Locale(Text):
         return text
 
 
-@dataclass(frozen=True)
 class ProviderName(Text):
     """A provider of the registry that copro-news can send through."""
 
@@ -223,7 +239,6 @@ class ProviderName(Text):
         return text
 
 
-@dataclass(frozen=True)
 class TextList(Kind):
     name = "list of text"
     placeholder = '["..."]'
@@ -238,7 +253,6 @@ class TextList(Kind):
         return list(value)
 
 
-@dataclass(frozen=True)
 class Boolean(Kind):
     name = "true or false"
     placeholder = "true"
@@ -249,12 +263,13 @@ class Boolean(Kind):
         return value
 
 
-@dataclass(frozen=True)
 class WholeNumber(Kind):
     name = "whole number"
     placeholder = "1"
-    minimum: int | None = None
-    maximum: int | None = None
+
+    def __init__(self, *, minimum: int | None = None, maximum: int | None = None) -> None:
+        self.minimum = minimum
+        self.maximum = maximum
 
     def convert(self, value: object, key: str) -> Any:
         example = self.minimum if self.minimum is not None else 1
@@ -269,7 +284,6 @@ class WholeNumber(Kind):
         return value
 
 
-@dataclass(frozen=True)
 class TimeOfDay(Kind):
     """A time of day written "HH:MM" (or a TOML time), read as a :class:`datetime.time`."""
 
@@ -288,7 +302,6 @@ class TimeOfDay(Kind):
         return time(int(m.group(1)), int(m.group(2)))
 
 
-@dataclass(frozen=True)
 class MapOf(Kind):
     """A [table] of names, each with a value of one kind; some names may have a meaning.
 
@@ -296,18 +309,21 @@ class MapOf(Kind):
     setting of its own, documented and offered by init. Other names take ``value``.
     """
 
-    value: Kind = field(default_factory=Text)
-    entries: tuple[Entry, ...] = ()
-    label: str = "map of text"
     placeholder = "{}"
     table = True
+
+    def __init__(self, value: Kind, entries: tuple[Entry, ...] = (), label: str = "") -> None:
+        self.value = value
+        self.entries = entries
+        self.label = label or "map of text"
 
     @property
     def name(self) -> str:  # type: ignore[override]
         return self.label
 
     def convert(self, value: object, key: str) -> Any:
-        assert isinstance(value, dict)
+        if not isinstance(value, dict):
+            raise Invalid("", None, message="'{label}' must be a [{label}] section.")
         named = {e.key: e for e in self.entries}
         converted: dict[str, Any] = {}
         bad: list[tuple[str, object, Invalid]] = []
@@ -342,8 +358,7 @@ def Links(*entries: Entry) -> MapOf:
 Example = Any
 
 
-@dataclass(frozen=True)
-class Same:
+class Same(NamedTuple):
     """The value of another setting (``"sender.email"``)."""
 
     path: str
@@ -352,8 +367,7 @@ class Same:
 AS_DEFAULT: Any = object()  # init writes the default
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """A named entry of a map setting that means something (``[links] website``)."""
 
     key: str
@@ -363,8 +377,7 @@ class Entry:
     ask: str | None = None
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     """One setting: where it is written, what it takes, and what init does with it."""
 
     section: str | None  # None at the top of the file
@@ -627,9 +640,6 @@ class _Loader:
 
     def assign(self, s: Setting, value: Any, target: object) -> None:
         line = setting_line(self.text, s.key, s.section)
-        if s.kind.table and not isinstance(value, dict):
-            self.bad(f"'{s.path}' must be a [{s.path}] section.", line)
-            return
         try:
             setattr(target, s.key, s.kind.convert(value, s.key))
         except Invalid as e:

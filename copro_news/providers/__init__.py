@@ -1,15 +1,14 @@
 """Mailing-list providers behind one interface (see :mod:`copro_news.providers.base`).
 
 Which providers there are, and what copro-news knows of each, is in
-:mod:`copro_news.providers.registry`: one row per provider.
+:mod:`copro_news.providers.registry`: one row per provider, which also makes the provider
+(``provider_info(name).make(root=..., api_url=..., key=...)``).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from copro_news.providers.base import Campaign, MailingList, Message, Provider
 from copro_news.providers.registry import (
     PROVIDERS,
     ProviderInfo,
@@ -17,9 +16,6 @@ from copro_news.providers.registry import (
     keyed,
     provider_info,
 )
-
-if TYPE_CHECKING:
-    from copro_news.secret import Secret
 
 __all__ = [
     "PROVIDERS",
@@ -29,23 +25,16 @@ __all__ = [
     "Provider",
     "ProviderInfo",
     "available",
-    "default_list",
     "keyed",
-    "make_provider",
     "provider_info",
 ]
 
 
-def make_provider(
-    name: str, *, root: Path, api_url: str = "", key: Secret | None = None, **http: Any
-) -> Provider:
-    """The provider called ``name`` for the workspace at ``root``.
+def __getattr__(name: str) -> Any:
+    """The interface's types (``Provider``, ``Campaign``...), imported when first asked for:
+    the settings read the registry at every start, and need none of them."""
+    if name in ("Campaign", "MailingList", "Message", "Provider"):
+        from copro_news.providers import base
 
-    A provider that needs an API key is given it (see :mod:`copro_news.credentials`).
-    """
-    return provider_info(name).make(root=root, api_url=api_url, key=key, **http)
-
-
-def default_list(name: str) -> str:
-    """The list to use when ``[provider] list`` is empty ("" when the provider needs one)."""
-    return provider_info(name).default_list
+        return getattr(base, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
