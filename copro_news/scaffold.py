@@ -60,7 +60,7 @@ def init_workspace(
     if create_new(root / ".gitignore", GITIGNORE) or _extend_gitignore(root / ".gitignore"):
         written.append(root / ".gitignore")
     if example:
-        website = init_values(answers).get("links.website") or "https://example.org"
+        website = init_values(answers)["links.website"]
         written += write_example(root / DRAFTS_DIR, today, website)
     return written
 

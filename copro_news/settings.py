@@ -259,7 +259,7 @@ class Boolean(Kind):
 
     def convert(self, value: object, key: str) -> Any:
         if not isinstance(value, bool):
-            raise Invalid("must be true or false", f"Write it without quotes: {key} = true")
+            raise Invalid("must be true or false", f"Write true or false, no quotes: {key} = true")
         return value
 
 
@@ -274,7 +274,8 @@ class WholeNumber(Kind):
     def convert(self, value: object, key: str) -> Any:
         example = self.minimum if self.minimum is not None else 1
         if isinstance(value, bool) or not isinstance(value, int):
-            raise Invalid("must be a whole number", f"Write it without quotes: {key} = {example}")
+            how = "Write it without quotes" if isinstance(value, str) else "Write a whole number"
+            raise Invalid("must be a whole number", f"{how}: {key} = {example}")
         if (self.minimum is not None and value < self.minimum) or (
             self.maximum is not None and value > self.maximum
         ):

@@ -176,7 +176,7 @@ def test_a_toml_time_is_a_time_of_day():
         (
             '[kinds]\nenabled = "yes"',
             "'kinds.enabled' must be true or false: 'yes'.",
-            "Write it without quotes: enabled = true",
+            "Write true or false, no quotes: enabled = true",
         ),
         (
             '[kinds]\ncount = "3"',
@@ -186,12 +186,12 @@ def test_a_toml_time_is_a_time_of_day():
         (
             "[kinds]\ncount = true",
             "'kinds.count' must be a whole number: True.",
-            "Write it without quotes: count = 1",
+            "Write a whole number: count = 1",
         ),
         (
             "[kinds]\ncount = 2.5",
             "'kinds.count' must be a whole number: 2.5.",
-            "Write it without quotes: count = 1",
+            "Write a whole number: count = 1",
         ),
         (
             "[kinds]\ncount = 11",

@@ -199,9 +199,7 @@ def _explain(code: str) -> None:
         close = closest(code, RULES)
         raise UsageError(
             f"There is no rule {code!r}.",
-            f"Did you mean {close}?"
-            if close
-            else "List them with: copro-news check --list-rules",
+            f"Did you mean {close}?" if close else "List them with: copro-news check --list-rules",
         )
     out = console.out()
     net = ", needs the network" if r.network else ""
