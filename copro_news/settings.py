@@ -901,7 +901,7 @@ class Settings:
             ),
             Entry(
                 "signup",
-                Url(),
+                Url(mailto=True, hint="It starts with https://"),
                 "The sign-up page, for readers of a forwarded copy.",
                 example=_signup,
             ),

@@ -462,3 +462,13 @@ def test_find_names_a_setting_by_its_path():
 )
 def test_one_did_you_mean_for_settings_and_fields(name, known, meant):
     assert closest(name, known) == meant
+
+
+def test_a_sign_up_link_may_be_an_email_but_the_website_is_a_web_page():
+    text = settings_toml({}).replace(
+        'signup = "https://example.org/newsletter"', 'signup = "mailto:join@example.org"'
+    )
+    assert parse_settings(text, FILE, Settings)[0].links["signup"] == "mailto:join@example.org"
+    text = text.replace('website = "https://example.org"', 'website = "mailto:us@example.org"')
+    (p,) = problems(text, Settings)
+    assert p.message == "'links.website' is not a web address: 'mailto:us@example.org'."
