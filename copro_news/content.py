@@ -6,7 +6,6 @@ with its file, line and a hint, so the user can fix them all in one go.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from copro_news.problems import Problem, Severity
+from copro_news.suggest import closest as _suggest
 from copro_news.workspace import is_email, is_url
 
 if TYPE_CHECKING:
@@ -497,11 +497,6 @@ def _parse_time(raw: Any, value: Any) -> time | None:
         return time(int(m[1]), int(m[2]))
     except ValueError:
         return None
-
-
-def _suggest(name: str, known: list[str]) -> str | None:
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    return close[0] if close else None
 
 
 def _validate(

@@ -1,7 +1,8 @@
 """API keys: from the environment first, then the system keyring; never from a file.
 
-A key travels as a :class:`Secret`, whose ``repr`` and ``str`` are masked, so it cannot
-leak through a log line, an error message or a traceback's locals.
+A key travels as a :class:`~copro_news.secret.Secret`, whose ``repr`` and ``str`` are
+masked, so it cannot leak through a log line, an error message or a traceback's locals.
+Which environment variable holds which provider's key is in the provider registry.
 """
 
 from __future__ import annotations
@@ -10,52 +11,19 @@ import os
 from typing import Any
 
 from copro_news.errors import CredentialsError
+from copro_news.providers.registry import PROVIDERS, ProviderInfo
+from copro_news.secret import Secret, seen
+
+__all__ = ["Secret", "api_key", "delete_api_key", "find_api_key", "redact", "store_api_key"]
 
 SERVICE = "copro-news"
-ENV_VARS = {"mailchimp": "MAILCHIMP_API_KEY", "buttondown": "BUTTONDOWN_API_KEY"}
-LABELS = {"mailchimp": "Mailchimp", "buttondown": "Buttondown"}
-
-
-# Every secret value this process has seen, so that redact() can take it out of any text.
-_SEEN: set[str] = set()
-
-
-class Secret:
-    """A value that shows itself only through :meth:`reveal`."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-        if len(value) >= 8:
-            _SEEN.add(value)
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "Secret('********')"
-
-    __str__ = __repr__
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(("Secret", self._value))
-
-    def __bool__(self) -> bool:
-        return bool(self._value)
-
-    def __reduce__(self) -> tuple[type, tuple[str]]:
-        raise TypeError("a Secret is not picklable")
 
 
 def redact(text: str) -> str:
     """``text`` with every API key this process knows of replaced by asterisks."""
-    values = set(_SEEN)
-    for var in ENV_VARS.values():
-        value = os.environ.get(var, "").strip()
+    values = seen()
+    for info in PROVIDERS.values():
+        value = os.environ.get(info.key_variable, "").strip() if info.needs_key else ""
         if len(value) >= 8:
             values.add(value)
     for value in sorted(values, key=len, reverse=True):
@@ -63,19 +31,21 @@ def redact(text: str) -> str:
     return text
 
 
-def _check_provider(provider: str) -> str:
-    if provider not in ENV_VARS:
+def _keyed(provider: str) -> ProviderInfo:
+    """The registry row of a provider whose key copro-news keeps."""
+    info = PROVIDERS.get(provider)
+    if info is None or not info.needs_key:
+        known = sorted(p.name for p in PROVIDERS.values() if p.needs_key)
         raise CredentialsError(
             f"copro-news keeps no API key for {provider!r}.",
-            f"Known providers: {', '.join(sorted(ENV_VARS))}.",
+            f"Known providers: {', '.join(known)}.",
         )
-    return ENV_VARS[provider]
+    return info
 
 
 def find_api_key(provider: str) -> tuple[Secret, str] | None:
     """The key and where it came from ("environment" or "keyring"), or None."""
-    env_var = _check_provider(provider)
-    value = os.environ.get(env_var, "").strip()
+    value = os.environ.get(_keyed(provider).key_variable, "").strip()
     if value:
         return Secret(value), "environment"
     stored = _keyring_get(provider)
@@ -88,29 +58,29 @@ def api_key(provider: str) -> Secret:
     """The key for ``provider``, or a CredentialsError that says how to provide one."""
     found = find_api_key(provider)
     if found is None:
-        label = LABELS.get(provider, provider)
+        info = _keyed(provider)
         raise CredentialsError(
-            f"No {label} API key.",
-            f"Run 'copro-news login {provider}', or set {ENV_VARS[provider]}.",
+            f"No {info.label} API key.",
+            f"Run 'copro-news login {provider}', or set {info.key_variable}.",
         )
     return found[0]
 
 
 def store_api_key(provider: str, key: Secret) -> None:
-    _check_provider(provider)
+    info = _keyed(provider)
     keyring, errors = _keyring()
     try:
         keyring.set_password(SERVICE, provider, key.reveal())
     except errors.KeyringError:
         raise CredentialsError(
             "The system keyring could not store the key: it is locked, or this computer has none.",
-            f"Set {ENV_VARS[provider]} in the environment instead.",
+            f"Set {info.key_variable} in the environment instead.",
         ) from None
 
 
 def delete_api_key(provider: str) -> bool:
     """Remove the stored key; False when none was stored."""
-    _check_provider(provider)
+    _keyed(provider)
     keyring, errors = _keyring()
     try:
         keyring.delete_password(SERVICE, provider)

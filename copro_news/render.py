@@ -52,12 +52,12 @@ def package_templates() -> Path:
 
 
 def unsubscribe_placeholder(settings: Settings, provider: str | None = None) -> str:
-    """The unsubscribe link the provider fills in for each subscriber."""
-    name = provider or settings.provider.name
-    if name == "mailchimp":
-        return "*|UNSUB|*"
-    if name == "buttondown":
-        return "{{ unsubscribe_url }}"
+    """The unsubscribe link the provider fills in for each subscriber, else the workspace's."""
+    from copro_news.providers.registry import PROVIDERS
+
+    info = PROVIDERS.get(provider or settings.provider.name)
+    if info is not None and info.unsubscribe:
+        return info.unsubscribe
     if "unsubscribe" in settings.links:
         return settings.links["unsubscribe"]
     return f"mailto:{settings.sender.reply_to or settings.sender.email}?subject=Unsubscribe"

@@ -6,19 +6,16 @@ Every function here creates files and never overwrites one that exists.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from copro_news.content import SCHEMAS, SECTIONS, slugify
 from copro_news.errors import RefusedError, UsageError
 from copro_news.fsutil import create_new
+from copro_news.settings import init_values, settings_toml
 from copro_news.workspace import DRAFTS_DIR, ISSUE_NAME, SETTINGS_FILE
-
-
-def _toml_str(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'"{escaped}"'
 
 
 def _yaml_str(value: str) -> str:
@@ -26,42 +23,14 @@ def _yaml_str(value: str) -> str:
     return f'"{escaped}"'
 
 
-@dataclass
-class InitAnswers:
-    name: str = "Co-Production Collective"
-    email: str = "news@example.org"
-    reply_to: str = ""
-    postal_address: str = "1 Example Street, London, N1 1AA, United Kingdom"
-    website: str = "https://example.org"
-    timezone: str = "Europe/London"
-    locale: str = "en_GB"
+#: What init was told, by setting ("sender.email" -> "news@example.org"); every other setting
+#: gets the example its declaration gives (see :mod:`copro_news.settings`).
+InitAnswers = dict[str, Any]
 
 
-def settings_text(a: InitAnswers) -> str:
-    return f"""# copro-news workspace settings. See: copro-news --help
-name = {_toml_str(a.name)}
-timezone = {_toml_str(a.timezone)}    # event times and schedules are in this zone
-locale = {_toml_str(a.locale)}             # how dates are written ("Tuesday 1 March 2022")
-
-[sender]
-name = {_toml_str(a.name)}
-email = {_toml_str(a.email)}
-reply_to = {_toml_str(a.reply_to or a.email)}
-postal_address = {_toml_str(a.postal_address)}   # the law asks for it in bulk mail
-
-[links]                           # shown in the footer; add more, e.g. instagram = "https://..."
-website = {_toml_str(a.website)}
-signup = {_toml_str(a.website.rstrip("/") + "/newsletter")}
-
-[provider]
-name = "outbox"                   # outbox (no account needed) | mailchimp
-list = ""                         # the provider's list or audience id
-api_url = ""                      # optional: another base URL for the provider's API
-
-[check]
-ignore = []                       # rule codes to skip, e.g. ["link-broken"]
-words = []                        # names and words the spelling rules should accept
-"""
+def settings_text(answers: Mapping[str, Any] | None = None) -> str:
+    """The settings file init writes, from the answers and the settings' examples."""
+    return settings_toml(answers or {})
 
 
 GITIGNORE = """# Made by copro-news: rebuilt at any time
@@ -71,9 +40,12 @@ outbox/
 
 
 def init_workspace(
-    root: Path, answers: InitAnswers, *, example: bool = True, today: date
+    root: Path, answers: Mapping[str, Any], *, example: bool = True, today: date
 ) -> list[Path]:
-    """Make a workspace in ``root``; refuse if one is there. Return the files written."""
+    """Make a workspace in ``root``; refuse if one is there. Return the files written.
+
+    ``answers`` are the settings init was told (``{"sender.email": ...}``).
+    """
     root = Path(root)
     if (root / SETTINGS_FILE).exists():
         raise RefusedError(
@@ -88,7 +60,8 @@ def init_workspace(
     if create_new(root / ".gitignore", GITIGNORE) or _extend_gitignore(root / ".gitignore"):
         written.append(root / ".gitignore")
     if example:
-        written += write_example(root / DRAFTS_DIR, today, answers.website)
+        website = init_values(answers)["links.website"]
+        written += write_example(root / DRAFTS_DIR, today, website)
     return written
 
 

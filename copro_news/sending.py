@@ -827,10 +827,10 @@ def _read(path: Path) -> bytes:
 
 def list_id_for(ws: Workspace) -> str:
     """The list to send to: ``[provider] list``, or the provider's only list."""
-    from copro_news.providers import default_list
+    from copro_news.providers import provider_info
 
     p = ws.settings.provider
-    list_id = p.list.strip() or default_list(p.name)
+    list_id = p.list.strip() or provider_info(p.name).default_list
     if not list_id:
         raise UsageError(
             "No list to send to: [provider] list is empty in copro-news.toml.",
@@ -840,10 +840,14 @@ def list_id_for(ws: Workspace) -> str:
 
 
 def provider_for(ws: Workspace) -> Provider:
-    from copro_news.providers import make_provider
+    """The workspace's provider, with its API key (environment, then keyring) if it needs one."""
+    from copro_news.credentials import api_key
+    from copro_news.providers import provider_info
 
     p = ws.settings.provider
-    return make_provider(p.name, root=ws.root, api_url=p.api_url)
+    info = provider_info(p.name)
+    key = api_key(info.name) if info.needs_key else None
+    return info.make(root=ws.root, api_url=p.api_url, key=key)
 
 
 def build_for_sending(

@@ -3,7 +3,6 @@ codes to skip that no rule has."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -13,12 +12,14 @@ from urllib.parse import urlsplit
 from copro_news.checks.registry import Context, rule
 from copro_news.checks.source import elements, locate, settings_text
 from copro_news.problems import Problem
-from copro_news.workspace import setting_line
+from copro_news.providers.registry import PROVIDERS
+from copro_news.settings import init_values, setting_line
+from copro_news.suggest import closest
+from copro_news.workspace import SETTINGS_FILE
 
 if TYPE_CHECKING:
     from copro_news.content import Issue
 
-SETTINGS_FILE = "copro-news.toml"
 # The domains kept for examples (RFC 2606): nobody receives mail there, no page is there.
 EXAMPLE_DOMAINS = ("example.com", "example.net", "example.org", "example")
 LOOPBACK_HOSTS = ("localhost", "::1")
@@ -45,9 +46,8 @@ def is_example_address(address: str) -> bool:
 @lru_cache(maxsize=1)
 def _example_street() -> str:
     """The street of the postal address that ``copro-news init`` offers."""
-    from copro_news.scaffold import InitAnswers
-
-    return " ".join(InitAnswers().postal_address.split(",")[0].lower().split())
+    example = str(init_values({})["sender.postal_address"])
+    return " ".join(example.split(",")[0].lower().split())
 
 
 def is_example_postal_address(address: str) -> bool:
@@ -58,7 +58,8 @@ def is_example_postal_address(address: str) -> bool:
 def reaches_subscribers(ctx: Context) -> bool:
     """Whether a send goes to real people: not the outbox, nor a provider on this computer."""
     provider = ctx.ws.settings.provider
-    if provider.name == "outbox":
+    info = PROVIDERS.get(provider.name)
+    if info is None or not info.delivers:
         return False
     try:
         host = urlsplit(provider.api_url).hostname or ""
@@ -175,13 +176,13 @@ def _section_end(lines: list[str], start: int | None) -> int:
 def _unknown(code: str, where: str, file: str, line: int | None, ctx: Context) -> Problem:
     from copro_news.checks.registry import RULES
 
-    close = difflib.get_close_matches(code, list(RULES), n=1, cutoff=0.6)
+    close = closest(code, RULES)
     return ctx.problem(
         "rule-unknown",
         f"'{code}' in {where} is not a rule code, so nothing is skipped.",
         file=file,
         line=line,
-        hint=f"Did you mean '{close[0]}'?"
+        hint=f"Did you mean '{close}'?"
         if close
         else "List the rule codes with: copro-news check --list-rules",
     )

@@ -35,10 +35,10 @@ def command(
 
     kind = normalise_section(section)
     if kind is None:
-        import difflib
+        from copro_news.suggest import closest
 
-        close = difflib.get_close_matches(section.lower(), SECTIONS, n=1)
-        hint = f"Did you mean {close[0]}? " if close else ""
+        close = closest(section.lower(), SECTIONS)
+        hint = f"Did you mean {close}? " if close else ""
         raise UsageError(
             f"{section!r} is not a section.", f"{hint}Use one of: {', '.join(SECTIONS)}."
         )

@@ -187,22 +187,19 @@ def _list_rules(as_json: bool) -> None:
 
 
 def _explain(code: str) -> None:
-    import difflib
-
     from copro_news import console
     from copro_news.checks import load_rules
     from copro_news.checks.registry import RULES
     from copro_news.errors import UsageError
+    from copro_news.suggest import closest
 
     load_rules()
     r = RULES.get(code.strip().lower())
     if r is None:
-        close = difflib.get_close_matches(code, list(RULES), n=1)
+        close = closest(code, RULES)
         raise UsageError(
             f"There is no rule {code!r}.",
-            f"Did you mean {close[0]}?"
-            if close
-            else "List them with: copro-news check --list-rules",
+            f"Did you mean {close}?" if close else "List them with: copro-news check --list-rules",
         )
     out = console.out()
     net = ", needs the network" if r.network else ""

@@ -6,16 +6,23 @@ from pathlib import Path
 
 import typer
 
+from copro_news.settings import find
+
+
+def _help(path: str) -> str:
+    """The help of an option that answers the setting ``path``: the setting's own help."""
+    return find(path).help
+
 
 def command(
     directory: Path = typer.Argument(Path("."), help="Where to make the workspace."),
-    name: str | None = typer.Option(None, help="The newsletter's (organisation's) name."),
-    email: str | None = typer.Option(None, help="The sender's email address."),
+    name: str | None = typer.Option(None, help=_help("name")),
+    email: str | None = typer.Option(None, help=_help("sender.email")),
     postal_address: str | None = typer.Option(
-        None, "--postal-address", help="The postal address printed in every issue's footer."
+        None, "--postal-address", help=_help("sender.postal_address")
     ),
-    website: str | None = typer.Option(None, help="The organisation's website."),
-    timezone: str = typer.Option("Europe/London", help="Time zone of event times."),
+    website: str | None = typer.Option(None, help=_help("links.website")),
+    timezone: str = typer.Option(find("timezone").default, help=_help("timezone")),
     example: bool = typer.Option(True, help="Add an example issue for next month."),
 ) -> None:
     """Make a new workspace with an example issue.
@@ -32,41 +39,37 @@ def command(
       copro-news init news --name "Co-Production Collective" \\
           --email news@example.org --postal-address "1 High St, London"
     """
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     from copro_news import console
     from copro_news.errors import UsageError
-    from copro_news.scaffold import InitAnswers, init_workspace
+    from copro_news.scaffold import init_workspace
+    from copro_news.settings import Invalid, Settings, init_values, schema
     from copro_news.workspace import SETTINGS_FILE
 
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UsageError(
-            f"{timezone!r} is not a known time zone.",
-            'Use a name like "Europe/London" or "America/New_York".',
-        ) from None
-    answers = InitAnswers(timezone=timezone)
+    given = {  # the options, by the setting each one answers
+        "name": name,
+        "sender.email": email,
+        "sender.postal_address": postal_address,
+        "links.website": website,
+        "timezone": timezone,
+    }
+    answers: dict[str, str] = {}
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    for field, given, question in (
-        ("name", name, "Newsletter or organisation name"),
-        ("email", email, "Sender email address"),
-        ("postal_address", postal_address, "Postal address (shown in the footer)"),
-        ("website", website, "Website"),
-    ):
-        if given is not None:
-            problem = _problem(field, given)
-            if problem:
-                raise UsageError(*problem)
-            setattr(answers, field, given)
-        elif interactive:
+    for setting in schema(Settings):
+        value = given.get(setting.path)
+        if value is not None:
+            try:
+                answers[setting.path] = setting.kind.convert(value, setting.key)
+            except Invalid as e:
+                raise UsageError(e.as_answer(value, setting.ask or setting.key), e.hint) from None
+        elif setting.ask and interactive:
             while True:  # ask again until the answer can be used
-                answer = typer.prompt(question, default=getattr(answers, field))
-                problem = _problem(field, answer)
-                if not problem:
+                answer = typer.prompt(setting.ask, default=init_values(answers)[setting.path])
+                try:
+                    answers[setting.path] = setting.kind.convert(answer, setting.key)
                     break
-                console.err().print(f"  {console.escape(problem[0])} {console.escape(problem[1])}")
-            setattr(answers, field, answer)
+                except Invalid as e:
+                    why = e.as_answer(answer, setting.ask)
+                    console.err().print(f"  {console.escape(why)} {console.escape(e.hint)}")
     root = directory.resolve()
     outer = next((p for p in root.parents if (p / SETTINGS_FILE).is_file()), None)
     if outer is not None and not (root / SETTINGS_FILE).exists():
@@ -91,17 +94,3 @@ def command(
             out.print(f"Kept drafts/{month} as it was: the example issue was not added.")
             has_issue = (root / DRAFTS_DIR / month / "issue.md").is_file()
     out.print(f"Next: {console.escape(cd)}copro-news {'draft' if has_issue else 'new'}")
-
-
-def _problem(field: str, value: str) -> tuple[str, str] | None:
-    """Why an answer cannot be used, and how to give one that can; None if it is fine."""
-    from copro_news.workspace import is_email, is_url
-
-    if field == "email" and not is_email(value):
-        return f"{value!r} is not an email address.", "For example: news@example.org"
-    if field == "website" and not is_url(value):
-        return f"{value!r} is not a web address.", "For example: https://example.org"
-    if field in ("name", "postal_address") and not value.strip():
-        label = "The name" if field == "name" else "The postal address"
-        return f"{label} cannot be empty.", "It is printed in the footer of every issue."
-    return None

@@ -6,23 +6,24 @@ import sys
 import typer
 
 from copro_news.commands import common
-from copro_news.credentials import ENV_VARS
-from copro_news.providers import NAMES
+from copro_news.providers.registry import PROVIDERS, ProviderInfo, keyed
 
-#: The providers whose API key copro-news keeps: those with a key, that it can send through.
-KEYED = tuple(name for name in NAMES if name in ENV_VARS)
+#: The providers whose API key copro-news keeps: those it can send through that need a key.
+KEYED = keyed()
 
 
-def _known(provider: str, command: str, verb: str) -> None:
-    """Refuse, as a usage error, a provider copro-news keeps no key for."""
+def _known(provider: str, command: str, verb: str) -> ProviderInfo:
+    """The provider's row; a usage error for a provider copro-news keeps no key for."""
     from copro_news.errors import UsageError
 
-    if provider not in KEYED:
+    names = keyed()
+    if provider not in names:
         raise UsageError(
             f"copro-news cannot {verb} {provider!r}.",
-            f"copro-news keeps API keys for: {', '.join(KEYED)}. "
-            f"Try: copro-news {command} {KEYED[0]}",
+            f"copro-news keeps API keys for: {', '.join(names)}. "
+            f"Try: copro-news {command} {names[0]}",
         )
+    return PROVIDERS[provider]
 
 
 def login(
@@ -48,25 +49,18 @@ def login(
     from copro_news import console, credentials
     from copro_news.errors import UsageError
 
-    _known(provider, "login", "log in to")
-    label = credentials.LABELS[provider]
+    info = _known(provider, "login", "log in to")
+    label = info.label
     key = credentials.Secret(_ask(f"{label} API key: ").strip())
     if not key:
         raise UsageError("No key was given; nothing was stored.")
     if verify:
-        from copro_news.providers.mailchimp import MailchimpProvider
-
-        api_url = _api_url(ctx)
-        p = MailchimpProvider(key, api_url=api_url)
-        try:
-            with console.waiting(f"Checking the key with {label}"):
-                account = p.verify()
-        finally:
-            p.close()
+        with console.waiting(f"Checking the key with {label}"):
+            account = info.verify_key(key, api_url=_api_url(ctx, provider))
         console.info(f"{label} accepted the key: {account}.")
     credentials.store_api_key(provider, key)
     console.out().print(f"The {label} API key is in the system keyring.")
-    env = credentials.ENV_VARS[provider]
+    env = info.key_variable
     if os.environ.get(env):
         console.warn(f"{env} is set in the environment and is used instead of the stored key.")
 
@@ -85,8 +79,7 @@ def logout(
     """
     from copro_news import console, credentials
 
-    _known(provider, "logout", "log out of")
-    label = credentials.LABELS[provider]
+    label = _known(provider, "logout", "log out of").label
     if credentials.delete_api_key(provider):
         console.out().print(f"Removed the {label} API key from the system keyring.")
     else:
@@ -101,14 +94,14 @@ def _ask(prompt: str) -> str:
     return sys.stdin.readline()
 
 
-def _api_url(ctx: typer.Context) -> str | None:
-    """``[provider] api_url`` of the workspace here, if there is one."""
+def _api_url(ctx: typer.Context, provider: str) -> str:
+    """``[provider] api_url`` of the workspace here, when its provider is ``provider``."""
     from copro_news.errors import UsageError
 
     try:
         ws = common.workspace(ctx)
     except UsageError:
-        return None
-    if ws.settings.provider.name != "mailchimp":
-        return None
-    return ws.settings.provider.api_url or None
+        return ""
+    if ws.settings.provider.name != provider:
+        return ""
+    return ws.settings.provider.api_url

@@ -1,43 +1,40 @@
-"""Mailing-list providers behind one interface (see :mod:`copro_news.providers.base`)."""
+"""Mailing-list providers behind one interface (see :mod:`copro_news.providers.base`).
+
+Which providers there are, and what copro-news knows of each, is in
+:mod:`copro_news.providers.registry`: one row per provider, which also makes the provider
+(``provider_info(name).make(root=..., api_url=..., key=...)``).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from copro_news.errors import UsageError
-from copro_news.providers.base import Campaign, MailingList, Message, Provider
+from copro_news.providers.registry import (
+    PROVIDERS,
+    ProviderInfo,
+    available,
+    keyed,
+    provider_info,
+)
 
-__all__ = ["NAMES", "Campaign", "MailingList", "Message", "Provider", "make_provider"]
-
-NAMES = ("outbox", "mailchimp")
-OUTBOX_FOLDER = "outbox"
-
-
-def make_provider(name: str, *, root: Path, api_url: str = "", **http: Any) -> Provider:
-    """The provider called ``name`` for the workspace at ``root``.
-
-    Network providers read their API key here (environment, then keyring).
-    """
-    if name == "outbox":
-        from copro_news.providers.outbox import OutboxProvider
-
-        return OutboxProvider(Path(root) / OUTBOX_FOLDER)
-    if name == "mailchimp":
-        from copro_news.credentials import api_key
-        from copro_news.providers.mailchimp import MailchimpProvider
-
-        return MailchimpProvider(api_key("mailchimp"), api_url=api_url or None, **http)
-    raise UsageError(
-        f"Unknown provider {name!r} in copro-news.toml.",
-        f"Set [provider] name to one of: {', '.join(NAMES)}.",
-    )
+__all__ = [
+    "PROVIDERS",
+    "Campaign",
+    "MailingList",
+    "Message",
+    "Provider",
+    "ProviderInfo",
+    "available",
+    "keyed",
+    "provider_info",
+]
 
 
-def default_list(name: str) -> str:
-    """The list to use when ``[provider] list`` is empty ("" when the provider needs one)."""
-    if name == "outbox":
-        from copro_news.providers.outbox import LIST_ID
+def __getattr__(name: str) -> Any:
+    """The interface's types (``Provider``, ``Campaign``...), imported when first asked for:
+    the settings read the registry at every start, and need none of them."""
+    if name in ("Campaign", "MailingList", "Message", "Provider"):
+        from copro_news.providers import base
 
-        return LIST_ID
-    return ""
+        return getattr(base, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

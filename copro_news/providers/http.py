@@ -20,8 +20,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from copro_news import __version__
-from copro_news.credentials import Secret
 from copro_news.errors import ProviderError
+from copro_news.secret import Secret
 
 CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 90.0  # Mailchimp gives up on a call after 120 s

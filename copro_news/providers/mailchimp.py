@@ -6,7 +6,6 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from copro_news.credentials import Secret
 from copro_news.errors import CredentialsError, ProviderError
 from copro_news.providers.base import (
     Campaign,
@@ -16,6 +15,7 @@ from copro_news.providers.base import (
     Provider,
 )
 from copro_news.providers.http import HttpClient
+from copro_news.secret import Secret
 
 PAGE = 1000
 STATUSES = {

@@ -1,0 +1,917 @@
+"""The workspace settings (``copro-news.toml``), each declared once.
+
+A setting is a field of one of the dataclasses at the end of this module, declared with
+:func:`setting`: its kind (the values it takes, and how a wrong one is explained), its
+default, whether it is required, a line of help, the example ``copro-news init`` writes and
+the question it asks. The loader, ``init``'s questions and the settings file it writes, the
+did-you-mean of a misspelt setting and the README's table of settings all read these
+declarations (mkdocs' ``config_options`` is the model: a kind knows how to validate a value).
+Code reads the settings through the typed dataclasses: ``settings.sender.email``.
+
+To add a setting, add a field to its section's dataclass; to add a section, add a dataclass
+and a field of :class:`Settings` declared with :func:`section`.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import Field, dataclass, field, fields, is_dataclass
+from datetime import time
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, NamedTuple, TypeVar
+from zoneinfo import ZoneInfo
+
+from copro_news.errors import SettingsError, WorkspaceError
+from copro_news.problems import Problem
+from copro_news.providers.registry import PROVIDERS, available
+from copro_news.suggest import closest
+
+EMAIL = re.compile(r"^[^@\s<>\",;:()\[\]]+@[^@\s<>\",;:()\[\]]+\.[^@\s<>\",;:()\[\]]+$")
+TIME_OF_DAY = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def is_url(value: str, *, allow_mailto: bool = False) -> bool:
+    from urllib.parse import urlsplit
+
+    if not isinstance(value, str) or not value or any(c.isspace() for c in value):
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    if allow_mailto and parts.scheme == "mailto":
+        return bool(EMAIL.match(parts.path))
+    host = parts.hostname or ""
+    return parts.scheme in ("http", "https") and "." in host
+
+
+def is_email(value: str) -> bool:
+    return isinstance(value, str) and bool(EMAIL.match(value))
+
+
+# --- kinds: what values a setting takes ---------------------------------------------------------
+
+
+class Invalid(Exception):
+    """A value a setting cannot take: what is wrong with it, and how to write one that works.
+
+    ``what`` completes a sentence about the setting: "'sender.email' is not an email
+    address: 'nobody'." in the settings, "'nobody' is not an email address." as an answer
+    to ``init``. ``message`` replaces the first sentence where it needs other words.
+    """
+
+    def __init__(
+        self, what: str, hint: str | None, *, show_value: bool = True, message: str | None = None
+    ) -> None:
+        super().__init__(what)
+        self.what = what
+        self.hint = hint
+        self.show_value = show_value
+        self.message = message
+
+    def in_settings(self, label: str, value: object) -> str:
+        """The message about ``value`` of the setting ``label`` ("sender.email")."""
+        if self.message:
+            return self.message.replace("{label}", label)
+        if self.show_value:
+            return f"'{label}' {self.what}: {value!r}."
+        return f"'{label}' {self.what}."
+
+    def as_answer(self, value: object, question: str) -> str:
+        """The message about ``value`` given as the answer to ``question``."""
+        if self.show_value:
+            return f"{value!r} {self.what}."
+        return f"The {question.split(' (')[0].lower()} {self.what}."
+
+
+class InvalidEntries(Exception):
+    """Entries of a map setting that cannot be used: (entry, value, why) each."""
+
+    def __init__(self, entries: list[tuple[str, object, Invalid]]) -> None:
+        super().__init__(f"{len(entries)} invalid entries")
+        self.entries = entries
+
+
+class Kind:
+    """What values a setting takes, how a wrong one is explained, and how init writes one."""
+
+    #: What the README calls a value of this kind.
+    name = "text"
+    #: Written after ``key =`` in a hint to add the setting.
+    placeholder = '"..."'
+    #: A [table] in the file rather than a value (a map).
+    table = False
+
+    def convert(self, value: object, key: str) -> Any:
+        """``value`` as code reads it; raises :class:`Invalid` when it is not one."""
+        return value
+
+    def choices(self) -> tuple[str, ...]:
+        """The values it takes, when they are few (shown in the settings file and README)."""
+        return ()
+
+    def describe(self) -> str:
+        return f"{self.name}: {', '.join(self.choices())}" if self.choices() else self.name
+
+    # Kinds are plain classes, not dataclasses: the settings are read by every command, and
+    # a dataclass costs a millisecond to make at import.
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and vars(other) == vars(self)
+
+    def __hash__(self) -> int:
+        return hash((type(self), repr(self)))
+
+    def __repr__(self) -> str:
+        given = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
+        return f"{type(self).__name__}({given})"
+
+
+class Text(Kind):
+    """Text in quotes; ``blank=False`` when it must say something."""
+
+    def __init__(self, *, blank: bool = True) -> None:
+        self.blank = blank
+
+    def convert(self, value: object, key: str) -> Any:
+        if not isinstance(value, str):
+            raise Invalid("must be text in quotes", f'For example: {key} = "..."', show_value=False)
+        if not self.blank and not value.strip():
+            raise Invalid("is empty", "Fill it in: it is shown in every issue.", show_value=False)
+        return value
+
+
+class Email(Text):
+    name = "email address"
+
+    def convert(self, value: object, key: str) -> Any:
+        text = super().convert(value, key)
+        if not is_email(text):
+            raise Invalid("is not an email address", "For example: news@example.org")
+        return text
+
+
+class Url(Text):
+    """A web address (https://...); ``empty`` when it may be left empty, ``mailto`` when a
+    mailto: address will do."""
+
+    def __init__(
+        self,
+        *,
+        empty: bool = False,
+        mailto: bool = False,
+        hint: str = "It starts with https://, like https://example.org",
+    ) -> None:
+        super().__init__()
+        self.empty = empty
+        self.mailto = mailto
+        self.hint = hint
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        what = "web or mailto: address" if self.mailto else "web address"
+        return f"{what}, or empty" if self.empty else what
+
+    def convert(self, value: object, key: str) -> Any:
+        text = super().convert(value, key)
+        if not (self.empty and text == "") and not is_url(text, allow_mailto=self.mailto):
+            raise Invalid("is not a web address", self.hint)
+        return text
+
+
+class TimeZone(Text):
+    name = "time zone"
+
+    def convert(self, value: object, key: str) -> Any:
+        from zoneinfo import ZoneInfoNotFoundError
+
+        text = super().convert(value, key)
+        try:
+            ZoneInfo(text)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise Invalid(
+                "is not a known time zone", 'Use a name like "Europe/London" or "America/New_York".'
+            ) from None
+        return text
+
+
+class Locale(Text):
+    name = "locale"
+
+    def convert(self, value: object, key: str) -> Any:
+        from babel import Locale as BabelLocale
+        from babel import UnknownLocaleError
+
+        text = super().convert(value, key)
+        try:
+            BabelLocale.parse(text)
+        except (UnknownLocaleError, ValueError, TypeError):
+            raise Invalid("is not a known locale", 'Use a name like "en_GB" or "en_US".') from None
+        return text
+
+
+class ProviderName(Text):
+    """A provider of the registry that copro-news can send through."""
+
+    name = "provider"
+
+    def choices(self) -> tuple[str, ...]:
+        return available()
+
+    def convert(self, value: object, key: str) -> Any:
+        text = super().convert(value, key)
+        names = available()
+        info = PROVIDERS.get(text)
+        if info is not None and info.planned:
+            raise Invalid(
+                "",
+                f"Use one of: {', '.join(names)}.",
+                message="'{label}': copro-news cannot send through " + text + " yet.",
+            )
+        if text not in names:
+            close = closest(text, names)
+            raise Invalid(
+                "is not a provider copro-news knows",
+                f"Did you mean {close!r}?" if close else f"Use one of: {', '.join(names)}.",
+            )
+        return text
+
+
+class TextList(Kind):
+    name = "list of text"
+    placeholder = '["..."]'
+
+    def convert(self, value: object, key: str) -> Any:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise Invalid(
+                "must be a list of text values",
+                f'For example: {key} = ["one", "two"]',
+                show_value=False,
+            )
+        return list(value)
+
+
+class Boolean(Kind):
+    name = "true or false"
+    placeholder = "true"
+
+    def convert(self, value: object, key: str) -> Any:
+        if not isinstance(value, bool):
+            raise Invalid("must be true or false", f"Write true or false, no quotes: {key} = true")
+        return value
+
+
+class WholeNumber(Kind):
+    name = "whole number"
+    placeholder = "1"
+
+    def __init__(self, *, minimum: int | None = None, maximum: int | None = None) -> None:
+        self.minimum = minimum
+        self.maximum = maximum
+
+    def convert(self, value: object, key: str) -> Any:
+        example = self.minimum if self.minimum is not None else 1
+        if isinstance(value, bool) or not isinstance(value, int):
+            how = "Write it without quotes" if isinstance(value, str) else "Write a whole number"
+            raise Invalid("must be a whole number", f"{how}: {key} = {example}")
+        if (self.minimum is not None and value < self.minimum) or (
+            self.maximum is not None and value > self.maximum
+        ):
+            low = "" if self.minimum is None else f" from {self.minimum}"
+            high = "" if self.maximum is None else f" up to {self.maximum}"
+            raise Invalid(f"must be a whole number{low}{high}", f"For example: {key} = {example}")
+        return value
+
+
+class TimeOfDay(Kind):
+    """A time of day written "HH:MM" (or a TOML time), read as a :class:`datetime.time`."""
+
+    name = "time of day (HH:MM)"
+    placeholder = '"09:00"'
+
+    def convert(self, value: object, key: str) -> Any:
+        if isinstance(value, time) and value.tzinfo is None:
+            return value.replace(second=0, microsecond=0)
+        m = TIME_OF_DAY.match(value) if isinstance(value, str) else None
+        if m is None:
+            raise Invalid(
+                "is not a time of day",
+                f'Write hours and minutes, 24-hour, in quotes: {key} = "09:00"',
+            )
+        return time(int(m.group(1)), int(m.group(2)))
+
+
+class MapOf(Kind):
+    """A [table] of names, each with a value of one kind; some names may have a meaning.
+
+    ``entries`` declares the names that mean something (``[links] website``): each is a
+    setting of its own, documented and offered by init. Other names take ``value``.
+    """
+
+    placeholder = "{}"
+    table = True
+
+    def __init__(self, value: Kind, entries: tuple[Entry, ...] = (), label: str = "") -> None:
+        self.value = value
+        self.entries = entries
+        self.label = label or "map of text"
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return self.label
+
+    def convert(self, value: object, key: str) -> Any:
+        if not isinstance(value, dict):
+            raise Invalid("", None, message="'{label}' must be a [{label}] section.")
+        named = {e.key: e for e in self.entries}
+        converted: dict[str, Any] = {}
+        bad: list[tuple[str, object, Invalid]] = []
+        for name, item in value.items():
+            kind = named[name].kind if name in named else self.value
+            try:
+                converted[str(name)] = kind.convert(item, str(name))
+            except Invalid as e:
+                bad.append((str(name), item, e))
+        if bad:
+            raise InvalidEntries(bad)
+        return converted
+
+
+def TextMap() -> MapOf:
+    """A [table] of names, each with text."""
+    return MapOf(Text())
+
+
+def Links(*entries: Entry) -> MapOf:
+    """[links]: names, each with a web or mailto: address; ``entries`` have a meaning."""
+    return MapOf(
+        Url(mailto=True, hint="It starts with https://"),
+        entries,
+        "map of web or mailto: addresses",
+    )
+
+
+# --- declarations ------------------------------------------------------------------------------
+
+#: An example: a value, ``Same("sender.email")``, or a function of the value of other settings.
+Example = Any
+
+
+class Same(NamedTuple):
+    """The value of another setting (``"sender.email"``)."""
+
+    path: str
+
+
+AS_DEFAULT: Any = object()  # init writes the default
+
+
+class Entry(NamedTuple):
+    """A named entry of a map setting that means something (``[links] website``)."""
+
+    key: str
+    kind: Kind
+    help: str
+    example: Example = None
+    ask: str | None = None
+
+
+class Setting(NamedTuple):
+    """One setting: where it is written, what it takes, and what init does with it."""
+
+    section: str | None  # None at the top of the file
+    key: str
+    kind: Kind
+    help: str
+    default: Any = ""
+    required: bool = False
+    example: Example = AS_DEFAULT  # what init writes; None: init leaves it out
+    ask: str | None = None  # init asks this on a terminal; the answer is the value
+    same_as: str | None = None  # when absent, the value of this other setting
+
+    @property
+    def path(self) -> str:
+        """``sender.email``: how messages name it, and the key of init's answers."""
+        return f"{self.section}.{self.key}" if self.section else self.key
+
+    @property
+    def heading(self) -> str:
+        """How the README names it: ``[sender] email``, or ``[links]`` for a table."""
+        if self.kind.table:
+            return f"[{self.path}]"
+        return f"[{self.section}] {self.key}" if self.section else self.key
+
+
+_SETTING = "copro_news.setting"
+_SECTION = "copro_news.section"
+
+
+def setting(
+    kind: Kind,
+    help: str,
+    *,
+    default: Any = "",
+    required: bool = False,
+    example: Example = AS_DEFAULT,
+    ask: str | None = None,
+    same_as: str | None = None,
+) -> Any:
+    """Declare a setting as a dataclass field (its section and key come from where it is).
+
+    ``example`` is what init writes (``None``: init leaves it out), ``ask`` the question init
+    asks on a terminal, ``same_as`` the setting whose value it takes when absent.
+    """
+    meta = {_SETTING: (kind, help, default, required, example, ask, same_as)}
+    if isinstance(default, (list, dict)):
+        return field(default_factory=lambda: copy.deepcopy(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+def section(cls: type, help: str = "") -> Any:
+    """Declare a [section] as a dataclass field holding its settings."""
+    return field(default_factory=cls, metadata={_SECTION: help})
+
+
+T = TypeVar("T")
+
+
+def schema(root: type) -> tuple[Setting, ...]:
+    """Every setting declared by the dataclass ``root``, in the order of the file.
+
+    A map's named entries follow it, as settings of their own (section: the map's path).
+    """
+    return _schema(root)
+
+
+@lru_cache(maxsize=8)
+def _schema(root: type) -> tuple[Setting, ...]:
+    found: list[Setting] = []
+
+    def add(f: Field[Any], section_name: str | None) -> None:
+        kind, help, default, required, example, ask, same_as = f.metadata[_SETTING]
+        s = Setting(section_name, f.name, kind, help, default, required, example, ask, same_as)
+        found.append(s)
+        if isinstance(kind, MapOf):
+            for e in kind.entries:
+                found.append(Setting(s.path, e.key, e.kind, e.help, "", False, e.example, e.ask))
+
+    for f in fields(root):
+        if _SETTING in f.metadata:
+            add(f, None)
+        elif _SECTION in f.metadata:
+            for sub in fields(_section_class(f)):
+                add(sub, f.name)
+    return tuple(found)
+
+
+def _section_class(f: Field[Any]) -> type:
+    factory = f.default_factory
+    assert isinstance(factory, type) and is_dataclass(factory)
+    return factory
+
+
+def _sections(root: type) -> dict[str, str]:
+    """The [sections] of ``root``: name -> help."""
+    return {f.name: f.metadata[_SECTION] for f in fields(root) if _SECTION in f.metadata}
+
+
+def find(path: str, root: type | None = None) -> Setting:
+    """The setting ``path`` ("sender.email")."""
+    for s in schema(root or Settings):
+        if s.path == path:
+            return s
+    raise KeyError(path)
+
+
+# --- where a setting is in the file ------------------------------------------------------------
+
+
+def setting_line(text: str, key: str, section: str | None) -> int | None:
+    """The line where ``key`` is set (inside ``[section]`` if given); None if not found."""
+    current: str | None = None
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"^\s*\[([^\]]+)\]", line)
+        if header:
+            current = header.group(1).strip()
+            if section is not None and current == section and key == "":
+                return number
+            if section is None and current == key:  # a whole section: its heading
+                return number
+            continue
+        if current == section and pattern.match(line):
+            return number
+    return None
+
+
+# --- the loader --------------------------------------------------------------------------------
+
+
+def _toml_words(said: str) -> tuple[str, str]:
+    """A TOML syntax error in plain words: (message, hint)."""
+    said = re.sub(r"\s*\(at line \d+, column \d+\)", "", said)
+    found = re.match(r"Cannot declare \('([^']+)',?.*\) twice", said)
+    if found:
+        return (
+            f"The section [{found.group(1)}] appears twice.",
+            "Keep one [" + found.group(1) + "] heading and put all its settings under it.",
+        )
+    if said.startswith("Cannot overwrite a value"):
+        return "A setting is given twice.", "Keep one of the two lines."
+    if said.startswith("Unclosed array"):
+        return "A list [ ] is not closed.", 'Close it with ]: ignore = ["link-broken"]'
+    if said.startswith("Illegal character '\\n'"):
+        return "A quote is opened but not closed.", "Close the quote at the end of the value."
+    if said.startswith(("Invalid value", "Illegal character")):
+        return (
+            "A value cannot be read.",
+            'Text values need quotes on both sides: name = "Co-Production Collective"',
+        )
+    if "table declaration" in said:
+        return "A section heading is not closed.", "Write it in brackets: [sender]"
+    return (
+        f"The settings cannot be read: {said}.",
+        "Each setting is 'key = \"value\"'; text values need quotes.",
+    )
+
+
+def load_settings(path: Path) -> tuple[Settings, list[Problem]]:
+    """Read and validate the settings; raise SettingsError listing every problem."""
+    rel = path.name
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")  # Notepad's byte-order mark is fine
+    except UnicodeDecodeError:
+        raise SettingsError(
+            [
+                Problem(
+                    "settings-invalid",
+                    "error",
+                    "The file is not UTF-8 text.",
+                    rel,
+                    None,
+                    "Save it as UTF-8 in your editor.",
+                )
+            ]
+        ) from None
+    except OSError as e:
+        raise WorkspaceError(f"Cannot read {path}: {e.strerror}.") from None
+    return parse_settings(text, rel, Settings)
+
+
+def parse_settings(text: str, rel: str, root: type[T]) -> tuple[T, list[Problem]]:
+    """The settings in ``text`` (the file ``rel``) as declared by the dataclass ``root``.
+
+    Returns the settings and the warnings; raises SettingsError listing every problem when
+    one of them is an error.
+    """
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        m = re.search(r"line (\d+)", str(e))
+        message, hint = _toml_words(str(e))
+        raise SettingsError(
+            [
+                Problem(
+                    "settings-invalid",
+                    "error",
+                    message,
+                    rel,
+                    int(m.group(1)) if m else None,
+                    hint,
+                )
+            ]
+        ) from None
+    loader = _Loader(text, rel, data)
+    settings = loader.load(root)
+    if any(p.severity == "error" for p in loader.problems):
+        raise SettingsError(loader.problems)
+    return settings, loader.problems
+
+
+class _Loader:
+    """Checks each value against its declaration, and collects every problem."""
+
+    def __init__(self, text: str, rel: str, data: dict[str, Any]) -> None:
+        self.text = text
+        self.rel = rel
+        self.data = data
+        self.problems: list[Problem] = []
+
+    def bad(self, message: str, line: int | None, hint: str | None = None) -> None:
+        self.problems.append(Problem("settings-invalid", "error", message, self.rel, line, hint))
+
+    def load(self, root: type[T]) -> T:
+        settings = root()
+        declared = schema(root)
+        sections = _sections(root)
+        top = {s.key: s for s in declared if s.section is None}
+        given: set[str] = set()
+        for key, value in self.data.items():
+            if key in top:
+                given.add(key)
+                self.assign(top[key], value, settings)
+            elif key in sections:
+                if not isinstance(value, dict):
+                    self.bad(
+                        f"'{key}' must be a [{key}] section.", setting_line(self.text, key, None)
+                    )
+                    continue
+                own = {s.key: s for s in declared if s.section == key}
+                for sub, subvalue in value.items():
+                    if sub in own:
+                        given.add(f"{key}.{sub}")
+                        self.assign(own[sub], subvalue, getattr(settings, key))
+                    else:
+                        self.unknown(sub, key, list(own))
+            else:
+                self.unknown(key, None, [*top, *sections])
+        for s in declared:
+            if s.required and s.path not in given:
+                self.missing(s)
+        for s in declared:
+            if s.same_as and s.path not in given:
+                target = settings if s.section is None else getattr(settings, s.section)
+                setattr(target, s.key, _value_at(settings, s.same_as))
+        return settings
+
+    def assign(self, s: Setting, value: Any, target: object) -> None:
+        line = setting_line(self.text, s.key, s.section)
+        try:
+            setattr(target, s.key, s.kind.convert(value, s.key))
+        except Invalid as e:
+            self.bad(e.in_settings(s.path, value), line, e.hint)
+        except InvalidEntries as e:
+            for entry, item, why in e.entries:
+                at = setting_line(self.text, entry, s.path) or line
+                self.bad(why.in_settings(f"{s.path}.{entry}", item), at, why.hint)
+
+    def missing(self, s: Setting) -> None:
+        if s.section is None:
+            self.bad(f"'{s.key}' is missing.", None, f"Add a line: {s.key} = {s.kind.placeholder}")
+        else:
+            self.bad(
+                f"'{s.path}' is missing.",
+                setting_line(self.text, "", s.section),
+                f"Add a line {s.key} = {s.kind.placeholder} under [{s.section}].",
+            )
+
+    def unknown(self, key: str, section_name: str | None, known: list[str]) -> None:
+        label = f"[{section_name}] {key}" if section_name else key
+        close = closest(key, known)
+        line = setting_line(self.text, key, section_name)
+        given = self.data.get(section_name) if section_name else self.data
+        if close and not (isinstance(given, dict) and close in given):
+            # A misspelt setting would silently fall back to its default (a time zone,
+            # the provider): that is an error, not a warning.
+            self.bad(
+                f"Unknown setting '{label}': '{close}' is left at its default.",
+                line,
+                f"Did you mean '{close}'? Correct the spelling.",
+            )
+            return
+        self.problems.append(
+            Problem(
+                "settings-unknown",
+                "warning",
+                f"Unknown setting '{label}'.",
+                self.rel,
+                line,
+                f"Did you mean '{close}'?" if close else f"Known here: {', '.join(known)}.",
+            )
+        )
+
+
+def _value_at(settings: object, path: str) -> Any:
+    value = settings
+    for part in path.split("."):
+        value = value[part] if isinstance(value, dict) else getattr(value, part)
+    return value
+
+
+# --- init: the questions and the settings file it writes ----------------------------------------
+
+
+def init_values(answers: Mapping[str, Any], root: type | None = None) -> dict[str, Any]:
+    """What init writes for each setting (by path): the answer, else the example.
+
+    Settings left out of init's file (``example=None``) are not in it. A map holds its
+    named entries (``[links] website``), answered or from their examples.
+    """
+    declared = {s.path: s for s in schema(root or Settings)}
+    values: dict[str, Any] = {}
+
+    def written(s: Setting) -> bool:
+        return s.example is not None or s.path in answers
+
+    def value(path: str) -> Any:
+        if path in values:
+            return values[path]
+        s = declared[path]
+        if path in answers:
+            v = answers[path]
+        elif isinstance(s.example, Same):
+            v = value(s.example.path)
+        elif s.example is AS_DEFAULT:
+            v = value(s.same_as) if s.same_as else copy.deepcopy(s.default)
+        elif callable(s.example):
+            v = s.example(value)
+        else:
+            v = copy.deepcopy(s.example)
+        if isinstance(s.kind, MapOf) and path not in answers:
+            for e in s.kind.entries:
+                entry = declared[f"{path}.{e.key}"]
+                if written(entry):
+                    v[e.key] = value(entry.path)
+        values[path] = v
+        return v
+
+    for s in declared.values():
+        if written(s):
+            value(s.path)
+    return {p: v for p, v in values.items() if written(declared[p])}
+
+
+def toml_value(value: Any) -> str:
+    """``value`` as TOML (text, true/false, numbers, times, lists; tables inline)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, time):
+        return f'"{value:%H:%M}"'
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{toml_key(k)} = {toml_value(v)}" for k, v in value.items()) + "}"
+    text = str(value)
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    escaped = escaped.replace("\t", "\\t").replace("\r", "\\r")
+    escaped = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", escaped)
+    return f'"{escaped}"'
+
+
+def toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else toml_value(key)
+
+
+def _commented(line: str, comment: str) -> str:
+    return f"{line:<32}  # {comment}" if comment else line
+
+
+def _comment(s: Setting) -> str:
+    choices = s.kind.choices()
+    return f"{s.help} One of: {', '.join(choices)}." if choices else s.help
+
+
+HEADER = "# copro-news workspace settings. See: copro-news --help"
+
+
+def settings_toml(answers: Mapping[str, Any], root: type | None = None) -> str:
+    """The settings file init writes: each setting with its answer or example, and its help."""
+    root = root or Settings
+    values = init_values(answers, root)
+    declared = schema(root)
+    sections = _sections(root)
+
+    def line(s: Setting) -> str:
+        return _commented(f"{toml_key(s.key)} = {toml_value(values[s.path])}", _comment(s))
+
+    top = [HEADER]
+    tables: list[list[str]] = []
+    for f in fields(root):
+        if f.name in sections:
+            rows = [s for s in declared if s.section == f.name and s.path in values]
+            if rows:
+                tables.append([_commented(f"[{f.name}]", sections[f.name]), *map(line, rows)])
+            continue
+        s = find(f.name, root)
+        if s.path not in values:
+            continue
+        if not s.kind.table:
+            top.append(line(s))
+            continue
+        named = {e.key: e for e in declared if e.section == s.path}
+        tables.append([_commented(f"[{s.path}]", s.help)])
+        for key, item in values[s.path].items():
+            plain = f"{toml_key(key)} = {toml_value(item)}"
+            tables[-1].append(_commented(plain, named[key].help) if key in named else plain)
+    return "\n\n".join("\n".join(t) for t in [top, *tables]) + "\n"
+
+
+# --- the README's table ------------------------------------------------------------------------
+
+
+def _default_words(s: Setting) -> str:
+    if s.required:
+        return "required"
+    if s.same_as:
+        return f"as `{find(s.same_as).heading}`"
+    if s.default in ("", [], {}):
+        return "none"
+    return f"`{toml_value(s.default)}`"
+
+
+def settings_markdown(root: type | None = None) -> str:
+    """The table of every setting, in Markdown, as the README shows it."""
+    lines = ["| setting | takes | default | what it is for |", "|---|---|---|---|"]
+    for s in schema(root or Settings):
+        help = s.help.replace("|", "\\|")
+        lines.append(f"| `{s.heading}` | {s.kind.describe()} | {_default_words(s)} | {help} |")
+    return "\n".join(lines) + "\n"
+
+
+# --- the settings ------------------------------------------------------------------------------
+
+
+@dataclass
+class SenderSettings:
+    name: str = setting(
+        Text(blank=False), "Who the newsletter is from.", required=True, example=Same("name")
+    )
+    email: str = setting(
+        Email(),
+        "The address it is sent from.",
+        required=True,
+        example="news@example.org",
+        ask="Sender email address",
+    )
+    reply_to: str = setting(Email(), "Where replies go.", same_as="sender.email")
+    postal_address: str = setting(
+        Text(blank=False),
+        "Printed in the footer: the law asks for it in bulk mail.",
+        required=True,
+        example="1 Example Street, London, N1 1AA, United Kingdom",
+        ask="Postal address (shown in the footer)",
+    )
+
+
+@dataclass
+class ProviderSettings:
+    name: str = setting(
+        ProviderName(), "Where issues are sent; the outbox needs no account.", default="outbox"
+    )
+    list: str = setting(Text(), "The provider's list or audience id (see: copro-news lists).")
+    api_url: str = setting(
+        Url(empty=True, hint="It starts with https:// (or http:// for a local test server)."),
+        "Optional: another base URL for the provider's API (a test server, a region).",
+    )
+
+
+@dataclass
+class CheckSettings:
+    ignore: list[str] = setting(TextList(), 'Rule codes to skip, e.g. ["link-broken"].', default=[])
+    words: list[str] = setting(
+        TextList(), "Names and words the spelling rules should accept.", default=[]
+    )
+
+
+def _signup(value: Callable[[str], Any]) -> str:
+    return str(value("links.website")).rstrip("/") + "/newsletter"
+
+
+@dataclass
+class Settings:
+    name: str = setting(
+        Text(blank=False),
+        "The newsletter's name, at the top of every issue.",
+        required=True,
+        example="Co-Production Collective",
+        ask="Newsletter or organisation name",
+    )
+    timezone: str = setting(
+        TimeZone(), "Event times and schedules are in this zone.", default="Europe/London"
+    )
+    locale: str = setting(
+        Locale(), 'How dates are written ("Tuesday 1 March 2022").', default="en_GB"
+    )
+    sender: SenderSettings = section(SenderSettings)
+    links: dict[str, str] = setting(
+        Links(
+            Entry(
+                "website",
+                Url(),
+                "The organisation's website: the masthead links to it.",
+                example="https://example.org",
+                ask="Website",
+            ),
+            Entry(
+                "signup",
+                Url(mailto=True, hint="It starts with https://"),
+                "The sign-up page, for readers of a forwarded copy.",
+                example=_signup,
+            ),
+        ),
+        'Shown in the footer; add more, e.g. instagram = "https://..."',
+        default={},
+    )
+    provider: ProviderSettings = section(ProviderSettings)
+    check: CheckSettings = section(CheckSettings)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
