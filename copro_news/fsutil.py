@@ -36,3 +36,13 @@ def create_new(path: Path, data: str, *, encoding: str = "utf-8") -> bool:
     except FileExistsError:
         return False
     return True
+
+
+def user_cache_dir(*parts: str) -> Path:
+    """A folder of the user's cache: $XDG_CACHE_HOME/copro-news/..., or ~/.cache/copro-news/...
+
+    Only the path: the caller makes it, and does without the cache if it cannot.
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    return root.joinpath("copro-news", *parts)
