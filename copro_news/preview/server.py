@@ -34,7 +34,7 @@ from copro_news.problems import Problem, count, plural
 LOOPBACK = "127.0.0.1"
 HEARTBEAT_SECONDS = 15.0
 # watchfiles groups the events of one save: it waits STEP ms for more, at most DEBOUNCE ms.
-WATCH_STEP_MS = 30
+WATCH_STEP_MS = 10
 WATCH_DEBOUNCE_MS = 400
 
 # Files of the issue folder that the email may show (served from /issue/...).
