@@ -187,11 +187,11 @@ def package_templates() -> Path:
     checkout, the package is the repository's own folder and the house style is the
     repository's ``templates/``: the one copy, which pyproject.toml maps into the wheel.
     """
-    shipped = files("copro_news") / "templates"
-    if shipped.is_dir():
-        return Path(str(shipped))
+    shipped = Path(str(files("copro_news") / "templates"))
+    if (shipped / "email.html").is_file():
+        return shipped
     repository = Path(__file__).resolve().parent.parent / "templates"
-    return repository if (repository / "email.html").is_file() else Path(str(shipped))
+    return repository if (repository / "email.html").is_file() else shipped
 
 
 def house_templates() -> list[str]:
@@ -304,7 +304,8 @@ def _bytecode_cache(env: jinja2.Environment) -> jinja2.BytecodeCache | None:
 
     # Compiled code depends on the versions and on how the environment compiles (its class,
     # options and filters): each combination keeps a folder of its own.
-    escaped = [env.autoescape(n) if callable(env.autoescape) else env.autoescape for n in "ht"]
+    names = ("a.html", "a.txt", "a.css")
+    escaped = [env.autoescape(n) if callable(env.autoescape) else env.autoescape for n in names]
     how = (
         __version__,
         jinja2.__version__,
