@@ -47,7 +47,7 @@ class DraftResult:
         return line
 
 
-def render_checked(
+def build_with_problems(
     ws: Workspace,
     issue: Issue,
     *,
@@ -56,11 +56,13 @@ def render_checked(
     offline: bool = True,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Build, list[Problem]]:
-    """Render ``issue`` and run the checks (the offline ones unless ``offline`` is False).
+    """Render ``issue`` and run the checks (the offline ones unless ``offline`` is False);
+    return the build and every problem found, errors too.
 
-    Raises ContentError when a file cannot be used (the email cannot be built). What the
-    checks find is returned, errors too, for the caller to show: drafts and previews are
-    made while the issue is being written; send is the one that refuses on errors.
+    Raises ContentError when a file of the issue cannot be used and TemplateError when a
+    template cannot: then there is no email to show. What the checks find is returned for
+    the caller to show: drafts and previews are made while the issue is being written; send
+    is the one that refuses on errors.
     """
     from copro_news.checks import check_issue
 
@@ -68,11 +70,10 @@ def render_checked(
         raise ContentError(issue.problems)
     build = build_issue(ws, issue, provider=provider)
     problems = check_issue(ws, issue, build, at=at, offline=offline, progress=progress)
-    build.problems = problems
     return build, problems
 
 
 def draft_issue(ws: Workspace, issue: Issue, *, at: datetime | None = None) -> DraftResult:
-    build, problems = render_checked(ws, issue, at=at)
+    build, problems = build_with_problems(ws, issue, at=at)
     paths = write_build(build)
     return DraftResult(build=build, paths=paths, problems=problems)

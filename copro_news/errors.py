@@ -63,19 +63,20 @@ class ContentError(CoproNewsError):
 
 
 class TemplateError(CoproNewsError):
-    """A workspace template (or the stylesheet) cannot be used; where, if known."""
+    """A template (or the stylesheet) cannot be used: the problem ``template-invalid`` says
+    where and why, in the same words wherever it is shown."""
 
-    def __init__(
-        self,
-        message: str,
-        hint: str | None = None,
-        *,
-        file: str | None = None,
-        line: int | None = None,
-    ) -> None:
-        super().__init__(message, hint)
-        self.file = file
-        self.line = line
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message, problem.hint)
+        self.problem = problem
+
+    @property
+    def file(self) -> str | None:
+        return self.problem.file
+
+    @property
+    def line(self) -> int | None:
+        return self.problem.line
 
 
 class RefusedError(CoproNewsError):

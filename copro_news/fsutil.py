@@ -39,11 +39,12 @@ def create_new(path: Path, data: str, *, encoding: str = "utf-8") -> bool:
     return True
 
 
-def user_cache_dir() -> Path:
-    """copro-news's folder in the user's cache: $XDG_CACHE_HOME/copro-news or ~/.cache/copro-news.
+def user_cache_dir(*parts: str) -> Path:
+    """A folder of the user's cache: $XDG_CACHE_HOME/copro-news/..., or ~/.cache/copro-news/...
 
-    Only what can be made again lives there; it may be missing or not writable.
+    Only what can be made again lives there; it may be missing or not writable: the
+    caller makes it, and does without the cache if it cannot.
     """
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
-    return root / "copro-news"
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    return root.joinpath("copro-news", *parts)

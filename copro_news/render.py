@@ -6,9 +6,10 @@ file by file. jinja2, markdown-it and premailer are imported here only, when a b
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import re
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -31,24 +32,6 @@ TEXT_WIDTH = 72
 # premailer joins every href with the base URL, which would mangle a provider's merge tag;
 # the footer links to this address and it is replaced after inlining.
 _UNSUB_SENTINEL = "https://unsubscribe.invalid/copro-news"
-
-TEMPLATE_FILES = (
-    "email.html",
-    "email.txt",
-    "style.css",
-    "sections/events.html",
-    "sections/events.txt",
-    "sections/partnerships.html",
-    "sections/partnerships.txt",
-    "sections/actions.html",
-    "sections/actions.txt",
-    "sections/stories.html",
-    "sections/stories.txt",
-)
-
-
-def package_templates() -> Path:
-    return Path(str(files("copro_news") / "templates"))
 
 
 def unsubscribe_placeholder(settings: Settings, provider: str | None = None) -> str:
@@ -172,8 +155,6 @@ def markdown_text(text: str, width: int = TEXT_WIDTH) -> str:
             blocks.append(textwrap.indent(tok.content.rstrip("\n"), "    "))
         elif ttype == "hr":
             blocks.append("-" * 20)
-        elif ttype == "tr_close":
-            pass
     # tight lists: keep list items together
     return _join_blocks(blocks)
 
@@ -199,23 +180,88 @@ def _is_item(block: str) -> bool:
 # --- templates ---------------------------------------------------------------------------------
 
 
-def environment(ws: Workspace) -> jinja2.Environment:
+def package_templates() -> Path:
+    """The house style: the folder of templates that the package ships.
+
+    Installed from a wheel, it is the package's ``templates/``. In an editable install or a
+    checkout, the package is the repository's own folder and the house style is the
+    repository's ``templates/``: the one copy, which pyproject.toml maps into the wheel.
+    """
+    shipped = Path(str(files("copro_news") / "templates"))
+    if (shipped / "email.html").is_file():
+        return shipped
+    repository = Path(__file__).resolve().parent.parent / "templates"
+    return repository if (repository / "email.html").is_file() else shipped
+
+
+def house_templates() -> list[str]:
+    """Every template of the house style by name ("email.html", "sections/events.txt"), as the
+    packaged folder holds them: a template added there needs no other edit."""
+    root = package_templates()
+    names = []
+    for path in root.rglob("*"):
+        parts = path.relative_to(root).parts
+        if path.is_file() and not any(p.startswith((".", "__")) for p in parts):
+            names.append("/".join(parts))
+    return sorted(names, key=lambda name: (name.count("/"), name))
+
+
+def template_folders(ws: Workspace) -> tuple[Path, ...]:
+    """Where templates are looked for, in order: the workspace's templates/, then the house
+    style (once, where the workspace's templates/ is the house style itself)."""
+    folders = [ws.templates]
+    house = package_templates()
+    if house.resolve() != ws.templates.resolve():
+        folders.append(house)
+    return tuple(folders)
+
+
+TemplateSource = tuple[str, str, Callable[[], bool]]
+
+
+def _template_finder(folders: tuple[Path, ...]) -> Callable[[str], TemplateSource | None]:
+    """How templates are found: in the first of ``folders`` that has the file.
+
+    A compiled template is reused while its file holds the same text and no earlier folder
+    has gained a file of that name, so a save in templates/ shows at the next render.
+    """
+
+    def find(name: str) -> TemplateSource | None:
+        from jinja2.loaders import split_template_path
+
+        candidates = [folder.joinpath(*split_template_path(name)) for folder in folders]
+        found = next((i for i, path in enumerate(candidates) if path.is_file()), None)
+        if found is None:
+            return None
+        path, earlier = candidates[found], candidates[:found]
+        data = path.read_bytes()
+
+        def uptodate() -> bool:
+            try:
+                same = path.read_bytes() == data
+            except OSError:
+                return False
+            return same and not any(p.is_file() for p in earlier)
+
+        return data.decode("utf-8"), str(path), uptodate
+
+    return find
+
+
+def make_environment(folders: tuple[Path, ...], locale: str) -> jinja2.Environment:
+    """The Jinja2 environment over ``folders``: the one place that says how templates are
+    compiled and what they may use."""
     import jinja2
     from markupsafe import Markup
 
-    settings = ws.settings
-    locale = settings.locale
-    loaders: list[jinja2.BaseLoader] = []
-    if ws.templates.is_dir():
-        loaders.append(jinja2.FileSystemLoader(str(ws.templates)))
-    loaders.append(jinja2.FileSystemLoader(str(package_templates())))
     env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
+        loader=jinja2.FunctionLoader(_template_finder(folders)),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=False),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=True,
     )
     env.filters["markdown"] = lambda text: Markup(markdown_html(text))
     env.filters["markdown_text"] = markdown_text
@@ -228,7 +274,69 @@ def environment(ws: Workspace) -> jinja2.Environment:
     env.filters["underline"] = lambda text, char="-": f"{text}\n{char * len(str(text))}"
     env.globals["when"] = lambda start, end=None: dates.event_when(start, end, locale)
     env.globals["by"] = lambda d, year=None: dates.deadline(d, locale, issue_year=year)
+    env.bytecode_cache = _bytecode_cache(env)
     return env
+
+
+def _bytecode_cache(env: jinja2.Environment) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs, in the user's cache folder.
+
+    None (no cache) when that folder cannot be made; a cache file that cannot be read or
+    written only makes the next run slower, never an error.
+    """
+    import hashlib
+
+    import jinja2
+
+    from copro_news import __version__
+    from copro_news.fsutil import user_cache_dir
+
+    class QuietCache(jinja2.FileSystemBytecodeCache):
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # unreadable or damaged: compile afresh
+                bucket.reset()
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            with contextlib.suppress(OSError):
+                super().dump_bytecode(bucket)
+
+    # Compiled code depends on the versions and on how the environment compiles (its class,
+    # options and filters): each combination keeps a folder of its own.
+    names = ("a.html", "a.txt", "a.css")
+    escaped = [env.autoescape(n) if callable(env.autoescape) else env.autoescape for n in names]
+    how = (
+        __version__,
+        jinja2.__version__,
+        f"{type(env).__module__}.{type(env).__qualname__}",
+        (env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline, env.newline_sequence),
+        escaped,
+        sorted(env.filters),
+        sorted(env.tests),
+        sorted(env.extensions),
+    )
+    key = hashlib.sha256(repr(how).encode("utf-8")).hexdigest()[:16]
+    try:
+        folder = user_cache_dir("templates", key)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except (OSError, RuntimeError):  # RuntimeError: no home folder to put it in
+        return None
+    return QuietCache(str(folder))
+
+
+@lru_cache(maxsize=8)
+def _environment(folders: tuple[Path, ...], locale: str) -> jinja2.Environment:
+    return make_environment(folders, locale)
+
+
+def environment(ws: Workspace) -> jinja2.Environment:
+    """The environment for ``ws``: its templates/ first, the house style second, file by file.
+
+    One per workspace and locale in a process, so each template is compiled once and a
+    preview reuses it from one save to the next.
+    """
+    return _environment(template_folders(ws), ws.settings.locale)
 
 
 def template_source(env: jinja2.Environment, name: str) -> str:
@@ -236,6 +344,120 @@ def template_source(env: jinja2.Environment, name: str) -> str:
     assert env.loader is not None
     source, _, _ = env.loader.get_source(env, name)
     return source
+
+
+# --- template mistakes -------------------------------------------------------------------------
+
+
+def template_problem(ws: Workspace, e: BaseException) -> Problem | None:
+    """A mistake met while rendering the templates, as the problem ``template-invalid``.
+
+    The one place that words a template mistake: the file (relative to the workspace) and
+    line where it is, what is wrong in plain words, and what to do; draft, check, both
+    previews and send all show these words. None when ``e`` did not come from a template
+    (a fault of copro-news, to be raised as it is).
+    """
+    import jinja2
+
+    if isinstance(e, UnicodeDecodeError):
+        return _undecodable_template(ws)
+    name: str | None
+    line: int | None
+    if isinstance(e, jinja2.TemplateSyntaxError):
+        name, line = e.filename or e.name, e.lineno
+    else:
+        name, line = _template_frame(ws, e)
+        if name is None and not isinstance(e, jinja2.TemplateError):
+            return None
+    shown, where, line = _template_place(ws, name, line)
+    if isinstance(e, jinja2.TemplateNotFound) and not isinstance(e, jinja2.TemplatesNotFound):
+        return _template_invalid(
+            f"A template{where} uses {e.name!r}, which does not exist.",
+            "Check the name; 'copro-news templates' lists the templates there are.",
+            shown,
+            line,
+        )
+    if isinstance(e, RecursionError):
+        return _template_invalid(
+            f"A template{where} includes itself, over and over.",
+            "Remove the include or extends that leads back to the same template.",
+            shown,
+            line,
+        )
+    if shown is None and name is not None:
+        hint = "Check the workspace's templates that this one includes or extends."
+    elif ws.templates.resolve() == package_templates().resolve():
+        hint = "Fix the template: this templates/ is the house style itself."
+    else:
+        hint = "Fix the template, or delete it to go back to the house style."
+    detail = str(e).rstrip(".") or type(e).__name__
+    unknown = re.search(r"'[\w.]*Snippet object' has no attribute '(\w+)'", detail)
+    if unknown:
+        detail = f"a snippet has no field '{unknown.group(1)}'"
+    return _template_invalid(f"A template has a mistake{where}: {detail}.", hint, shown, line)
+
+
+def _template_invalid(
+    message: str, hint: str, file: str | None = None, line: int | None = None
+) -> Problem:
+    from copro_news.problems import Problem
+
+    return Problem("template-invalid", "error", message, file, line, hint)
+
+
+def _template_frame(ws: Workspace, e: BaseException) -> tuple[str | None, int | None]:
+    """The template file and line where ``e`` was raised: Jinja2 gives the frames of a
+    template the template's file name, and the innermost is where the mistake is."""
+    import traceback
+
+    folders = template_folders(ws)
+    for frame in reversed(traceback.extract_tb(e.__traceback__)):
+        if any(Path(frame.filename).is_relative_to(folder) for folder in folders):
+            return frame.filename, frame.lineno
+    return None, None
+
+
+def _template_place(
+    ws: Workspace, name: str | None, line: int | None
+) -> tuple[str | None, str, int | None]:
+    """(the file as the workspace names it, " in FILE, line N" for a message, the line).
+
+    A template of the house style outside the workspace has no file there: the message
+    names it, and the problem has neither file nor line.
+    """
+    if not name:
+        return None, "", None
+    path = Path(name)
+    if not path.is_absolute():
+        shown = f"templates/{name}"
+    else:
+        shown = ws.rel(path)
+        if Path(shown).is_absolute():
+            house = package_templates()
+            inside = path.relative_to(house).as_posix() if path.is_relative_to(house) else name
+            return (
+                None,
+                f" in the house style's {inside}" + (f", line {line}" if line else ""),
+                None,
+            )
+    return shown, f" in {shown}" + (f", line {line}" if line else ""), line
+
+
+def _undecodable_template(ws: Workspace) -> Problem:
+    bad = []
+    if ws.templates.is_dir():
+        for path in sorted(ws.templates.rglob("*")):
+            try:
+                if path.is_file():
+                    path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                bad.append(ws.rel(path))
+    shown = ", ".join(bad) if bad else "a template"
+    return _template_invalid(
+        f"{shown} is not UTF-8 text.",
+        "Save it as UTF-8 in your editor.",
+        bad[0] if bad else None,
+    )
 
 
 @dataclass
@@ -250,7 +472,6 @@ class Build:
     eml: bytes
     provider: str
     sections: dict[str, int] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
 
     @property
     def issue_id(self) -> str:
@@ -263,14 +484,6 @@ class Build:
     @property
     def clipped(self) -> bool:
         return self.html_bytes > GMAIL_CLIP_BYTES
-
-    @property
-    def content_hash(self) -> str:
-        h = hashlib.sha256()
-        for part in (self.subject, self.preheader, self.html, self.text):
-            h.update(part.encode("utf-8"))
-            h.update(b"\0")
-        return h.hexdigest()[:16]
 
 
 def _context(ws: Workspace, issue: Issue, unsubscribe: str) -> dict[str, Any]:
@@ -299,21 +512,18 @@ def _context(ws: Workspace, issue: Issue, unsubscribe: str) -> dict[str, Any]:
     }
 
 
-def render_html(ws: Workspace, issue: Issue, env: jinja2.Environment | None = None) -> str:
+def render_html(ws: Workspace, issue: Issue) -> str:
     """The email HTML before inlining, with the unsubscribe sentinel in place."""
     from markupsafe import Markup
 
-    env = env or environment(ws)
+    env = environment(ws)
     ctx = _context(ws, issue, _UNSUB_SENTINEL)
     ctx["css"] = Markup(template_source(env, "style.css"))
     return env.get_template("email.html").render(ctx)
 
 
-def render_text(
-    ws: Workspace, issue: Issue, unsubscribe: str, env: jinja2.Environment | None = None
-) -> str:
-    env = env or environment(ws)
-    text = env.get_template("email.txt").render(_context(ws, issue, unsubscribe))
+def render_text(ws: Workspace, issue: Issue, unsubscribe: str) -> str:
+    text = environment(ws).get_template("email.txt").render(_context(ws, issue, unsubscribe))
     lines = [line.rstrip() for line in text.splitlines()]
     # collapse runs of blank lines that optional blocks leave behind
     out: list[str] = []
@@ -386,80 +596,6 @@ def make_eml(
     return msg.as_bytes(policy=SMTP)
 
 
-def _template_frame(e: BaseException) -> tuple[str | None, int | None]:
-    """The template file and line where ``e`` was raised, from the traceback."""
-    import traceback
-
-    for frame in reversed(traceback.extract_tb(e.__traceback__)):
-        if frame.filename.endswith((".html", ".txt")):
-            return frame.filename, frame.lineno
-    return None, None
-
-
-def _template_error(ws: Workspace, e: Exception) -> Exception:
-    """A template mistake as a plain error naming the template file and line."""
-    import jinja2
-
-    from copro_news.errors import TemplateError
-
-    name: str | None
-    line: int | None
-    if isinstance(e, jinja2.TemplateSyntaxError):
-        name, line = e.filename or e.name, e.lineno
-    else:
-        name, line = _template_frame(e)
-    where = ""
-    shown: str | None = None
-    if name:
-        path = Path(name)
-        shown = ws.rel(path) if path.is_absolute() else f"templates/{name}"
-        where = f" in {shown}" + (f", line {line}" if line else "")
-    if isinstance(e, jinja2.TemplateNotFound) and not isinstance(e, jinja2.TemplatesNotFound):
-        return TemplateError(
-            f"A template{where} uses {e.name!r}, which does not exist.",
-            "Check the name; 'copro-news templates' lists the templates there are.",
-            file=shown,
-            line=line,
-        )
-    if isinstance(e, RecursionError):
-        return TemplateError(
-            f"A template{where} includes itself, over and over.",
-            "Remove the include or extends that leads back to the same template.",
-            file=shown,
-            line=line,
-        )
-    in_workspace = bool(name) and str(ws.templates) in str(name)
-    hint = (
-        "Fix the template, or delete it to go back to the house style."
-        if in_workspace or not name
-        else "Check the workspace's templates that this one includes or extends."
-    )
-    detail = str(e).rstrip(".") or type(e).__name__
-    unknown = re.search(r"'[\w.]*Snippet object' has no attribute '(\w+)'", detail)
-    if unknown:
-        detail = f"a snippet has no field '{unknown.group(1)}'"
-    return TemplateError(f"A template has a mistake{where}: {detail}.", hint, file=shown, line=line)
-
-
-def _undecodable_template(ws: Workspace) -> Exception:
-    from copro_news.errors import TemplateError
-
-    bad = []
-    if ws.templates.is_dir():
-        for path in sorted(ws.templates.rglob("*")):
-            try:
-                if path.is_file():
-                    path.read_text(encoding="utf-8")
-            except UnicodeDecodeError:
-                bad.append(ws.rel(path))
-    shown = ", ".join(bad) if bad else "a template"
-    return TemplateError(
-        f"{shown} is not UTF-8 text.",
-        "Save it as UTF-8 in your editor.",
-        file=bad[0] if bad else None,
-    )
-
-
 def build_issue(
     ws: Workspace,
     issue: Issue,
@@ -467,47 +603,52 @@ def build_issue(
     provider: str | None = None,
     when: datetime | None = None,
 ) -> Build:
-    """Render a loaded issue into the email HTML (inlined), the text part and the .eml."""
-    import jinja2
+    """Render a loaded issue into the email HTML (inlined), the text part and the .eml.
+
+    Raises TemplateError, carrying the problem ``template-invalid``, when a template or the
+    stylesheet cannot be used.
+    """
+    from copro_news.errors import TemplateError
 
     settings = ws.settings
     unsubscribe = unsubscribe_placeholder(settings, provider)
-    env = environment(ws)
     try:
-        raw_html = render_html(ws, issue, env)
-        text = render_text(ws, issue, unsubscribe, env)
-    except jinja2.TemplateError as e:
-        raise _template_error(ws, e) from None
-    except UnicodeDecodeError:
-        raise _undecodable_template(ws) from None
-    except Exception as e:
-        if _template_frame(e)[0] is None:
+        raw_html = render_html(ws, issue)
+        text = render_text(ws, issue, unsubscribe)
+    except Exception as e:  # a template mistake, or a fault of copro-news (raised as it is)
+        problem = template_problem(ws, e)
+        if problem is None:
             raise
-        raise _template_error(ws, e) from None  # e.g. {{ 1/0 }} or a filter given bad values
-    from copro_news.errors import TemplateError
-
+        raise TemplateError(problem) from None
     if not raw_html.strip():
         raise TemplateError(
-            "templates/email.html gives an empty email.",
-            "Fill it in, or delete it to go back to the house style.",
-            file="templates/email.html",
+            _template_invalid(
+                "templates/email.html gives an empty email.",
+                "Fill it in, or delete it to go back to the house style.",
+                "templates/email.html",
+            )
         )
+    stylesheet = "templates/style.css" if (ws.templates / "style.css").is_file() else None
     try:
         html = inline_css(raw_html, settings.links.get("website"))
     except Exception:
         raise TemplateError(
-            "The stylesheet cannot be put into the email.",
-            "Check templates/style.css and the <style> of your templates: keep each @media "
-            "block flat, never one inside another.",
-            file="templates/style.css" if (ws.templates / "style.css").is_file() else None,
+            _template_invalid(
+                "The stylesheet cannot be put into the email.",
+                "Check templates/style.css and the <style> of your templates: keep each @media "
+                "block flat, never one inside another.",
+                stylesheet,
+            )
         ) from None
     before = re.sub(r"/\*.*?\*/", "", raw_html, flags=re.S).count("@media")
     if html.count("@media") < before:
         raise TemplateError(
-            "Some @media rules of the stylesheet (phones, dark mode) were lost when it was put "
-            "into the email.",
-            "Check the @media blocks of templates/style.css: a { or } is missing or extra.",
-            file="templates/style.css" if (ws.templates / "style.css").is_file() else None,
+            _template_invalid(
+                "Some @media rules of the stylesheet (phones, dark mode) were lost when it was "
+                "put into the email.",
+                "Check the @media blocks of templates/style.css: a { or } is missing or extra.",
+                stylesheet,
+            )
         )
     html = html.replace(_UNSUB_SENTINEL, unsubscribe.replace("&", "&amp;")).rstrip("\n") + "\n"
     eml = make_eml(settings, issue.subject, text, html, unsubscribe, when)
@@ -523,42 +664,66 @@ def build_issue(
     )
 
 
+# --- build/ ------------------------------------------------------------------------------------
+
 BUILD_DIR = "build"
-BUILD_FILES = ("issue.html", "issue.txt", "issue.eml")
 BUILD_MARKER = ".copro-news"
 
 
-def build_dir(issue: Issue) -> Path:
-    return issue.folder / BUILD_DIR
+@dataclass(frozen=True)
+class Output:
+    """A file that draft writes into build/: its name, what it holds, and where that comes from."""
+
+    name: str
+    holds: str
+    content: Callable[[Build], str | bytes]
 
 
-def write_build(build: Build) -> list[Path]:
-    """Write issue.html, issue.txt and issue.eml into the issue's build/, each atomically.
+# Every file that draft writes, in this order; a new output is one more entry.
+OUTPUTS: tuple[Output, ...] = (
+    Output("issue.html", "the email's HTML, ready for email clients", lambda b: b.html),
+    Output("issue.txt", "the plain-text part", lambda b: b.text),
+    Output("issue.eml", "the whole message, to open in a mail client", lambda b: b.eml),
+)
 
-    build/ belongs to copro-news; a build/ folder that copro-news did not make is left alone.
+
+def own_build_folder(folder: Path) -> Path:
+    """Make ``folder``, an issue's build/, ready for copro-news to write in, and return it.
+
+    build/ belongs to copro-news, which marks it with a .copro-news file. A build/ holding
+    files that copro-news did not make, or a file named build, is never written in:
+    RefusedError.
     """
     from copro_news.errors import RefusedError
     from copro_news.fsutil import atomic_write
 
-    folder = build_dir(build.issue)
-    marker = folder / BUILD_MARKER
-    if folder.exists() and not marker.exists() and any(folder.iterdir()):
-        raise RefusedError(
-            f"{folder} holds files that copro-news did not make, so nothing was written.",
-            "Move them elsewhere: build/ is where copro-news writes the built email.",
-        )
     if folder.exists() and not folder.is_dir():
         raise RefusedError(
             f"{folder} is a file, so the build cannot be written there.",
             "Rename or move that file.",
+        )
+    marker = folder / BUILD_MARKER
+    if folder.is_dir() and not marker.exists() and any(folder.iterdir()):
+        raise RefusedError(
+            f"{folder} holds files that copro-news did not make, so nothing was written.",
+            "Move them elsewhere: build/ is where copro-news writes the built email.",
         )
     folder.mkdir(parents=True, exist_ok=True)
     if not marker.exists():
         atomic_write(
             marker, "Made by copro-news: everything here is rebuilt by `copro-news draft`.\n"
         )
-    paths = [folder / name for name in BUILD_FILES]
-    contents: tuple[str | bytes, ...] = (build.html, build.text, build.eml)
-    for path, data in zip(paths, contents, strict=True):
-        atomic_write(path, data)
+    return folder
+
+
+def write_build(build: Build) -> list[Path]:
+    """Write every output into the issue's build/, each atomically; return their paths."""
+    from copro_news.fsutil import atomic_write
+
+    folder = own_build_folder(build.issue.folder / BUILD_DIR)
+    paths = []
+    for output in OUTPUTS:
+        path = folder / output.name
+        atomic_write(path, output.content(build))
+        paths.append(path)
     return paths

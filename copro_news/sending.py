@@ -863,12 +863,12 @@ def build_for_sending(
     Refuses (raises ContentError: nothing is sent) when a check finds an error; returns
     the build and the warnings.
     """
-    from copro_news.build import render_checked
+    from copro_news.build import build_with_problems
     from copro_news.errors import ContentError
 
     if issue.has_errors:
         raise ContentError(issue.problems, "The issue has errors; nothing was sent.")
-    build, problems = render_checked(
+    build, problems = build_with_problems(
         ws, issue, at=at, provider=ws.settings.provider.name, offline=offline, progress=progress
     )
     errors = sum(1 for p in problems if p.severity == "error")

@@ -323,6 +323,18 @@ def test_draft_never_touches_a_hand_made_build_folder(cli, workspace):
     assert (folder / "build" / "issue.html").read_text() == "my own page"
 
 
+def test_draft_never_writes_over_a_file_named_build(cli, workspace):
+    folder = workspace / "drafts/2026-12"
+    folder.mkdir(parents=True)
+    (folder / "issue.md").write_text(ISSUE_MD)
+    (folder / "build").write_text("my notes")
+    r = cli("draft", cwd=workspace)
+    assert r.exit_code == 1
+    assert re.search(r"Error: \S+build is a file, so the build cannot be written there\.", r.stderr)
+    assert "Hint: Rename or move that file." in r.stderr
+    assert (folder / "build").read_text() == "my notes"
+
+
 def test_draft_rewrites_its_own_build(cli, tmp_path):
     folder = fixture_workspace(tmp_path)
     assert cli("draft", cwd=tmp_path).exit_code == 0

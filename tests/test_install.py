@@ -116,6 +116,20 @@ def test_wheel_ships_the_templates_and_works_outside_the_repository(tmp_path):
     )
     package = target / "copro_news"
     assert (package / "templates" / "sections" / "events.html").is_file()
+    # The wheel's house style is the repository's templates/, file for file.
+    house = sorted(p.relative_to(ROOT / "templates") for p in (ROOT / "templates").rglob("*"))
+    shipped = sorted(
+        p.relative_to(package / "templates") for p in (package / "templates").rglob("*")
+    )
+    assert shipped == house
+    for name in house:
+        if (ROOT / "templates" / name).is_file():
+            assert (package / "templates" / name).read_bytes() == (
+                ROOT / "templates" / name
+            ).read_bytes()
+    # Every package of the source is in the wheel (pyproject.toml lists them).
+    for init in (ROOT / "copro_news").rglob("__init__.py"):
+        assert (target / init.relative_to(ROOT)).is_file(), init
     for name in ("index.html", "preview.js", "preview.css"):
         assert (package / "preview" / "static" / name).is_file(), name
     env = {**os.environ, "PYTHONPATH": str(target)}

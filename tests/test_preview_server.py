@@ -44,12 +44,12 @@ def shared(tmp_path_factory):
 
 
 def built(root: Path, folder: Path):
-    from copro_news.build import render_checked
+    from copro_news.build import build_with_problems
     from copro_news.content import load_issue
     from copro_news.workspace import load_workspace
 
     ws = load_workspace(explicit=root)
-    build, _ = render_checked(ws, load_issue(ws, folder))
+    build, _ = build_with_problems(ws, load_issue(ws, folder))
     return build
 
 

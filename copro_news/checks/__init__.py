@@ -140,7 +140,6 @@ def check_all(
 def try_build(ws: Workspace, issue: Issue) -> tuple[Build | None, list[Problem]]:
     """The issue built, when its files allow; a template mistake is a problem, not a stop."""
     from copro_news.errors import TemplateError
-    from copro_news.problems import Problem
     from copro_news.render import build_issue
 
     if issue.has_errors:
@@ -148,7 +147,7 @@ def try_build(ws: Workspace, issue: Issue) -> tuple[Build | None, list[Problem]]
     try:
         return build_issue(ws, issue), []
     except TemplateError as e:
-        return None, [Problem("template-invalid", "error", e.message, e.file, e.line, e.hint)]
+        return None, [e.problem]
 
 
 def rules_markdown() -> str:

@@ -409,21 +409,14 @@ def _read_cache(path: Path, now: float) -> dict[str, dict[str, Any]]:
 
 def _write_cache(path: Path, entries: dict[str, dict[str, Any]]) -> None:
     """Write the cache into build/, unless build/ holds files that copro-news did not make."""
+    from copro_news.errors import RefusedError
     from copro_news.fsutil import atomic_write
-    from copro_news.render import BUILD_MARKER
+    from copro_news.render import own_build_folder
 
-    folder = path.parent
     try:
-        if folder.exists() and not (folder / BUILD_MARKER).exists() and any(folder.iterdir()):
-            return
-        folder.mkdir(parents=True, exist_ok=True)
-        if not (folder / BUILD_MARKER).exists():
-            atomic_write(
-                folder / BUILD_MARKER,
-                "Made by copro-news: everything here is rebuilt by `copro-news draft`.\n",
-            )
+        own_build_folder(path.parent)
         atomic_write(path, json.dumps(entries, indent=1, sort_keys=True) + "\n")
-    except OSError:
+    except (OSError, RefusedError):
         pass  # a cache that cannot be written is only slower next time
 
 

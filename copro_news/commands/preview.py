@@ -106,13 +106,13 @@ def _terminal(ctx: typer.Context, name: str | None) -> None:
 
 def _text(ctx: typer.Context, name: str | None) -> None:
     from copro_news import console
-    from copro_news.build import render_checked
+    from copro_news.build import build_with_problems
     from copro_news.errors import ContentError
     from copro_news.problems import count, plural
 
     ws, loaded = common.issue(ctx, name)
     try:
-        build, problems = render_checked(ws, loaded)
+        build, problems = build_with_problems(ws, loaded)
     except ContentError as e:
         errors = count(e.problems)[0]
         raise ContentError(

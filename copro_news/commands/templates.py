@@ -23,12 +23,13 @@ def command(
     """
     from copro_news import console
     from copro_news.fsutil import create_new
-    from copro_news.render import TEMPLATE_FILES, package_templates
+    from copro_news.render import house_templates, package_templates
 
     ws = common.workspace(ctx)
     source = package_templates()
+    names = house_templates()
     out = console.out()
-    for name in TEMPLATE_FILES:
+    for name in names:
         target = ws.templates / name
         if copy:
             created = create_new(target, (source / name).read_text(encoding="utf-8"))
@@ -39,7 +40,7 @@ def command(
     if ws.templates.is_dir():
         for path in sorted(p for p in ws.templates.rglob("*") if p.is_file()):
             name = path.relative_to(ws.templates).as_posix()
-            if name not in TEMPLATE_FILES and not name.startswith("."):
+            if name not in names and not name.startswith("."):
                 out.print(
                     f"{console.escape(('templates/' + name).ljust(28))} not used: no template "
                     "has this name"

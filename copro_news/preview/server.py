@@ -19,7 +19,6 @@ import ipaddress
 import json
 import threading
 import time
-import traceback
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -35,7 +34,7 @@ from copro_news.problems import Problem, count, plural
 LOOPBACK = "127.0.0.1"
 HEARTBEAT_SECONDS = 15.0
 # watchfiles groups the events of one save: it waits STEP ms for more, at most DEBOUNCE ms.
-WATCH_STEP_MS = 30
+WATCH_STEP_MS = 10
 WATCH_DEBOUNCE_MS = 400
 
 # Files of the issue folder that the email may show (served from /issue/...).
@@ -134,48 +133,14 @@ class Snapshot:
         }
 
 
-def template_problem(root: Path, exc: BaseException) -> Problem | None:
-    """A Jinja2 error as a problem at the template's file and line."""
-    import jinja2
-
-    if not isinstance(exc, jinja2.TemplateError):
-        return None
-    filename: str | None = None
-    line: int | None = None
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        filename, line = exc.filename, exc.lineno
-    else:
-        # Jinja2 rewrites the traceback so that template frames carry the template's file.
-        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-            if frame.filename.endswith((".html", ".txt", ".css")):
-                filename, line = frame.filename, frame.lineno
-                break
-    rel = None
-    if filename:
-        path = Path(filename)
-        try:
-            rel = path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            rel = f"(house style) {path.parent.name}/{path.name}"
-    message = getattr(exc, "message", None) or str(exc)
-    return Problem(
-        "template-invalid",
-        "error",
-        f"The template cannot be rendered: {message}",
-        rel,
-        line,
-        "Fix the template, or delete your copy to go back to the house style.",
-    )
-
-
 def build_snapshot(root: Path, folder: Path, *, version: int = 0, boot: str = "") -> Snapshot:
     """Load the workspace and the issue afresh and render them, exactly as ``draft`` does.
 
     Never raises for anything in the workspace: a problem becomes a snapshot that is not ok.
     """
-    from copro_news.build import render_checked
+    from copro_news.build import build_with_problems
     from copro_news.content import load_issue
-    from copro_news.errors import ContentError, CoproNewsError, SettingsError
+    from copro_news.errors import ContentError, CoproNewsError, SettingsError, TemplateError
     from copro_news.workspace import load_workspace
 
     started = time.perf_counter()
@@ -196,7 +161,7 @@ def build_snapshot(root: Path, folder: Path, *, version: int = 0, boot: str = ""
             )
         issue = load_issue(ws, folder)
         base["subject"], base["preheader"] = issue.subject, issue.preheader
-        build, problems = render_checked(ws, issue)
+        build, problems = build_with_problems(ws, issue)
     except (ContentError, SettingsError) as e:
         errors = count(e.problems)[0]
         where = "copro-news.toml" if isinstance(e, SettingsError) else "The issue"
@@ -206,10 +171,11 @@ def build_snapshot(root: Path, folder: Path, *, version: int = 0, boot: str = ""
             message=f"{where} has {plural(errors, 'error')}.",
             hint="Fix it and save: the page follows.",
         )
+    except TemplateError as e:
+        # The page lists a template mistake like any problem, at its file and line.
+        return done(ok=False, problems=[e.problem], message=e.message, hint=e.hint)
     except CoproNewsError as e:
-        # A template mistake: the page lists it like any problem, at its file and line.
-        problem = template_problem(root, e.__context__) if e.__context__ else None
-        return done(ok=False, problems=[problem] if problem else [], message=e.message, hint=e.hint)
+        return done(ok=False, message=e.message, hint=e.hint)
     except OSError as e:
         where = f" {e.filename}" if e.filename else ""
         return done(
@@ -217,10 +183,7 @@ def build_snapshot(root: Path, folder: Path, *, version: int = 0, boot: str = ""
             message=f"A file cannot be read{where}: {e.strerror or e}.",
             hint="The preview carries on and rebuilds at the next save.",
         )
-    except Exception as e:  # a template error, or a bug: the preview must carry on
-        problem = template_problem(root, e)
-        if problem is not None:
-            return done(ok=False, problems=[problem], message=problem.message, hint=problem.hint)
+    except Exception as e:  # a fault of copro-news: the preview must carry on
         return done(
             ok=False,
             message=f"Something went wrong inside copro-news: {type(e).__name__}: {e}",

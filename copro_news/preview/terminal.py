@@ -48,33 +48,20 @@ def view_console() -> Console:
 
 
 def offline_problems(ws: Workspace, issue: Issue) -> list[Problem]:
-    """The offline check's problems, errors included (render_checked raises only when a file
-    cannot be used).
+    """The offline check's problems, errors included.
 
-    A template mistake is one more problem: the terminal view does not use the templates.
+    A file that cannot be used is listed with the rest, and so is a template mistake: the
+    terminal view does not use the templates.
     """
-    from copro_news.build import render_checked
-    from copro_news.errors import ContentError, CoproNewsError
+    from copro_news.build import build_with_problems
+    from copro_news.errors import ContentError, TemplateError
 
     try:
-        _, problems = render_checked(ws, issue)
+        _, problems = build_with_problems(ws, issue)
     except ContentError as e:
         return list(e.problems)
-    except CoproNewsError as e:
-        from copro_news.preview.server import template_problem
-
-        found = template_problem(ws.root, e.__context__) if e.__context__ else None
-        return [
-            *issue.problems,
-            found or Problem("template-invalid", "error", e.message, hint=e.hint),
-        ]
-    except Exception as e:  # a Jinja2 error that the renderer let through as it was
-        from copro_news.preview.server import template_problem
-
-        found = template_problem(ws.root, e)
-        if found is None:
-            raise
-        return [*issue.problems, found]
+    except TemplateError as e:
+        return [*issue.problems, e.problem]
     return list(problems)
 
 
