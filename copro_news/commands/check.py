@@ -18,8 +18,8 @@ def command(
         None,
         "--at",
         metavar="DATETIME",
-        help='Judge dates at this send time, e.g. "2026-12-01 09:00" '
-        "(default: the scheduled time, else now).",
+        help='Judge dates at this send time, e.g. "2026-12-01 09:00" (default: the scheduled '
+        "time, else the issue's date at send_time while it is ahead, else now).",
     ),
     offline: bool = typer.Option(
         False, "--offline", help="Skip the rules that need the network (links, images)."
@@ -138,7 +138,7 @@ def _summary(result: CheckResult, strict: bool) -> str:
     from copro_news.problems import summary
 
     at = result.at.strftime("%Y-%m-%d %H:%M %Z").strip()
-    notes = [f"at {at}"]
+    notes = [f"at {at}" + (f", {result.reason}" if result.reason else "")]
     if result.offline:
         notes.append("links not checked (--offline)")
     if not result.built:

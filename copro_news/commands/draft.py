@@ -36,6 +36,7 @@ def command(
     b = result.build
     out.print(f"Drafted {console.escape(loaded.id)}: [bold]{console.escape(b.subject)}[/]")
     out.print(f"  {console.escape(result.contents_line())}")
+    out.print(f"  {console.escape(result.judged_line())}")
     kb = b.html_bytes / 1024
     state = "[red]over[/]" if b.clipped else "within"
     out.print(f"  HTML {kb:.1f} KB, {state} Gmail's 102 KB clipping limit")
