@@ -181,12 +181,18 @@ def render(ws: Workspace, issue: Issue) -> Iterator[RenderableType]:
     footer_settings = settings.footer
     yield Rule(Text(printable(footer_settings.heading), style="bold green"), align="left")
     footer: list[Any] = []
-    if footer_settings.text.strip():
+    links = settings.links
+    if footer_settings.text.strip():  # the footer's own words, as in the email
         footer.append(_markdown(footer_settings.text))
-    contact = settings.sender.reply_to or settings.sender.email
-    footer.append(_link(f"mailto:{contact}", "Write to us", contact))
-    for name, url in sorted(settings.links.items()):
-        if name != "unsubscribe" and url:
+    else:
+        contact = settings.sender.reply_to or settings.sender.email
+        footer.append(_link(f"mailto:{contact}", "Write to us", contact))
+        if links.get("website"):
+            footer.append(_link(links["website"], link_label("website")))
+    if links.get("signup"):
+        footer.append(_link(links["signup"], link_label("signup")))
+    for name, url in sorted(links.items()):
+        if name not in ("website", "signup", "unsubscribe") and url:
             footer.append(_link(url, link_label(name)))
     if settings.sender.postal_address:
         footer.append(_field("Address", settings.sender.postal_address.replace("\n", ", ")))
