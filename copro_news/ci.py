@@ -87,7 +87,7 @@ def locate(problems: Iterable[Problem], workspace: Path, top: Path) -> list[Loca
     return located
 
 
-def annotations(located: Sequence[Located], *, summary: bool) -> list[str]:
+def annotation_lines(located: Sequence[Located], *, summary: bool) -> list[str]:
     """Every annotation line, and a notice when GitHub will not show them all."""
     lines = [annotation(item.problem, item.path) for item in located]
     errors = sum(1 for item in located if item.problem.is_error)
