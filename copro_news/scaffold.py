@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import calendar
 import os
+import re
 from collections.abc import Mapping
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from copro_news.content import SCHEMAS, SECTIONS, slugify
+from copro_news.content import SCHEMAS, SECTIONS, Issue, slugify
 from copro_news.errors import RefusedError, UsageError
 from copro_news.fsutil import create_new
+from copro_news.recurring import Repeat
 from copro_news.settings import init_values, settings_toml
 from copro_news.workspace import DRAFTS_DIR, ISSUE_NAME, SETTINGS_FILE
 
@@ -352,3 +355,58 @@ def _holds_copro_news(folder: Path) -> bool:
             return tomllib.load(f).get("project", {}).get("name") == "copro-news"
     except (OSError, tomllib.TOMLDecodeError, AttributeError):
         return False
+
+
+# --- recurring events --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Carried:
+    """A recurring event carried into a new issue: its new file, the file it came from, and
+    its new start (the next day on its rule, at the same time)."""
+
+    path: Path
+    source: Path
+    start: date
+    repeat: Repeat
+
+
+_DATE_IN_LINE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+
+
+def carry_recurring(
+    previous: Issue, folder: Path, first_day: date
+) -> tuple[list[Carried], list[str]]:
+    """Copy each event with ``repeat:`` of ``previous`` into the issue ``folder``, moved to the
+    next day on its rule that is ``first_day`` or later (and after its old date), its time,
+    text and every other field kept. Return what was carried, and a note for each event
+    left behind. Never overwrites a file."""
+    carried: list[Carried] = []
+    notes: list[str] = []
+    for s in previous.sections.get("events", []):
+        repeat, start = s.get("repeat"), s.get("start")
+        if not isinstance(repeat, Repeat):
+            continue
+        line = s.line_of("start")
+        if not isinstance(start, date) or line is None:
+            notes.append(f"{s.rel}: its start cannot be read, so it was not carried.")
+            continue
+        old_day = start.date() if isinstance(start, datetime) else start
+        new_day = repeat.next_on_or_after(max(first_day, old_day + timedelta(days=1)))
+        shift = new_day - old_day
+        lines = s.source.text.split("\n")
+        lines[line - 1] = _DATE_IN_LINE.sub(new_day.isoformat(), lines[line - 1], count=1)
+        end_line = s.line_of("end")
+        end = s.get("end")
+        if end_line is not None and isinstance(end, date):
+            end_day = (end.date() if isinstance(end, datetime) else end) + shift
+            lines[end_line - 1] = _DATE_IN_LINE.sub(
+                end_day.isoformat(), lines[end_line - 1], count=1
+            )
+        path = folder / s.kind / s.source.path.name
+        if path.is_symlink() or not create_new(path, "\n".join(lines)):
+            notes.append(f"{s.rel}: {path.name} is in the new issue already, so it was kept.")
+            continue
+        moved = start + shift
+        carried.append(Carried(path, s.source.path, moved, repeat))
+    return carried, notes
