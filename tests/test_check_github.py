@@ -49,7 +49,7 @@ def repo(tmp_path):
     return ws
 
 
-# --- --format github -------------------------------------------------------------------------------
+# --- --format github ---------------------------------------------------------------------------
 
 
 def test_one_annotation_per_problem_with_paths_from_the_repository_root(cli, repo, monkeypatch):
@@ -102,7 +102,7 @@ def test_escaping_of_messages_and_of_paths_with_commas_and_colons(cli, workspace
         "::error file=drafts/2026-12/events/tea%2C cake%3A 100%25 fun.md,line=3,"
         "title=copro-news (field-invalid)::'start' is not a date and time"
     )
-    kind, props, message = parse_annotation(line)
+    _, props, message = parse_annotation(line)
     assert props["file"] == f"drafts/2026-12/events/{name}"  # no git: from the workspace
     assert message.startswith("'start' is not a date and time (YYYY-MM-DD HH:MM): '1st December'.")
     assert "\n" not in line and "\r" not in line
@@ -203,7 +203,7 @@ def test_json_and_format_json_are_the_same_and_formats_are_checked(cli, repo):
     ]
 
 
-# --- check FILE... ---------------------------------------------------------------------------------
+# --- check FILE... -----------------------------------------------------------------------------
 
 
 @pytest.fixture
