@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from tests.checkutil import event, story, write_issue
-from tests.conftest import SETTINGS, build_file_tree
+from tests.conftest import build_file_tree, make_workspace
 from tests.test_check_cli import FAULTY
 
 AT = ("--at", "2022-04-01 09:00")
@@ -44,7 +44,7 @@ def repo(tmp_path):
     """A git repository whose workspace is in its folder news/, holding the faulty issue."""
     git_repository(tmp_path / "repo")
     ws = tmp_path / "repo" / "news"
-    build_file_tree(ws, {"copro-news.toml": SETTINGS, "drafts": {}})
+    make_workspace(ws)
     write_issue(ws, FAULTY, name="2022-04")
     return ws
 
