@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from copro_news.content import SCHEMAS, SECTIONS, Issue, slugify
+from copro_news.content import MAX_FILE_BYTES, SCHEMAS, SECTIONS, Issue, slugify
 from copro_news.errors import RefusedError, UsageError
 from copro_news.fsutil import create_new
 from copro_news.recurring import Repeat
@@ -371,7 +371,25 @@ class Carried:
     repeat: Repeat
 
 
+_REPEAT_LINE = re.compile(r"^repeat\s*:", re.MULTILINE)
 _DATE_IN_LINE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+
+
+def has_recurring(folder: Path) -> bool:
+    """Whether an event of the issue ``folder`` may have ``repeat:``: a glance at the files
+    (no YAML parsing), so that an issue without one costs nothing to look at."""
+    events = folder / "events"
+    if not events.is_dir():
+        return False
+    for path in events.glob("*.md"):
+        try:
+            if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
+                continue  # not a snippet the loader would read either
+            if _REPEAT_LINE.search(path.read_text(encoding="utf-8")):
+                return True
+        except (OSError, UnicodeDecodeError):
+            continue
+    return False
 
 
 def carry_recurring(

@@ -40,7 +40,7 @@ def command(
     from datetime import datetime
 
     from copro_news import console
-    from copro_news.scaffold import new_issue
+    from copro_news.scaffold import has_recurring, new_issue
     from copro_news.workspace import next_month
 
     ws = common.workspace(ctx)
@@ -49,7 +49,7 @@ def command(
     path = new_issue(ws.drafts, name, ws.settings.name)
     out = console.out()
     out.print(f"Created {console.escape(ws.rel(path))}")
-    if carry and earlier:
+    if carry and earlier and has_recurring(earlier[-1]):
         _carry(ws, earlier[-1], path.parent)
     out.print(f'Next: copro-news add events "Title" --issue {name}')
 
