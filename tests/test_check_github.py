@@ -289,6 +289,9 @@ def test_files_outside_drafts_are_left_out_with_a_note(cli, two_issues):
         "README.md: not in drafts/, so not checked.",
         "Nothing to check: no file named is part of an issue.",
     ]
+    r = cli("check", "README.md", "--offline", "--json", cwd=two_issues)
+    assert r.exit_code == 0
+    assert json.loads(r.stdout) == {"issues": [], "errors": 0, "warnings": 0}
 
 
 @pytest.mark.parametrize("path", ["copro-news.toml", "templates/email.html", "drafts"])

@@ -129,6 +129,8 @@ def command(
         console.info(note)
     if not chosen.folders:
         console.info("Nothing to check: no file named is part of an issue.")
+        if fmt == "json":
+            _show_json([])  # still one document
         return
     when = parse_at(at, ws.settings.tz) if at else None
     if broken is not None:
