@@ -37,7 +37,7 @@ SNIPPET_SUFFIX = ".md"
 
 @dataclass(frozen=True)
 class FieldSpec:
-    kind: str  # text, date, start, end, deadline, url, int, list, hero, layout
+    kind: str  # text, date, start, end, deadline, url, int, list, hero, layout, repeat
     required: bool = False
     example: str = ""
     help: str = ""
@@ -83,6 +83,11 @@ SCHEMAS: dict[str, dict[str, FieldSpec]] = {
         "location": FieldSpec("text", example="Online (Zoom)", help="online, or a place"),
         "link": FieldSpec("url", example="https://example.org/cuppa", help="where to sign up"),
         "link_text": FieldSpec("text", example="Book your place", help="the link's words"),
+        "repeat": FieldSpec(
+            "repeat",
+            example="first tuesday",
+            help="every month: first, second, third, fourth or last, and a weekday",
+        ),
         **COMMON_FIELDS,
     },
     "partnerships": {
@@ -1001,19 +1006,19 @@ def _convert(
     tz: ZoneInfo,
     base_url: str | None,
 ) -> Any:
-    def invalid(what: str) -> None:
+    def invalid(what: str, also: str = "") -> None:
         shown = raw if isinstance(raw, str) else value
         example = spec.example
         written = date_from_words(shown) if spec.kind in _DATE_KINDS else None
         if written is not None:
             if spec.kind == "date":
                 written = written[:10]
-            example = written
+            example, also = written, ""  # the user's own date, as copro-news reads it
         report(
             "field-invalid",
             f"'{key}' is not {what}: {shown!r}.",
             line,
-            f"Write it like this: {key}: {example}",
+            f"Write it like this: {key}: {example}{also}",
         )
 
     def in_range(d: date) -> bool:
@@ -1067,11 +1072,13 @@ def _convert(
     if kind in ("start", "deadline"):
         when = _parse_when(raw, value, tz)
         if when is None:
-            invalid(
-                "a date and time (YYYY-MM-DD HH:MM), or a date"
-                if kind == "start"
-                else "a date (YYYY-MM-DD), or a date and time"
-            )
+            if kind == "start":
+                invalid(
+                    "a date and time (YYYY-MM-DD HH:MM)",
+                    f" (or a date alone for an event all day: {key}: {spec.example[:10]})",
+                )
+            else:
+                invalid("a date (YYYY-MM-DD)", f" (or with a time: {key}: {spec.example} 17:00)")
             return None
         if not in_range(when):
             return None
@@ -1084,13 +1091,23 @@ def _convert(
             return t
         when = _parse_when(raw, value, tz)
         if when is None:
-            invalid("a time (HH:MM), a date and time (YYYY-MM-DD HH:MM) or a date")
+            invalid(
+                "a time (HH:MM) or a date and time (YYYY-MM-DD HH:MM)",
+                " (or the last day of an event over several days: end: 2026-12-02)",
+            )
             return None
         if not in_range(when):
             return None
         if isinstance(when, datetime) and not _check_wall_time(key, when, line, report):
             return None
         return when
+    if kind == "repeat":
+        from copro_news.recurring import FORMS, parse
+
+        rule = parse(value) if isinstance(value, str) else None
+        if rule is None:
+            invalid(f"a monthly rule ({FORMS})")
+        return rule
     if kind == "url":
         return _url(key, raw, value, line, report, base_url, spec)
     if kind == "hero":
