@@ -508,7 +508,7 @@ def _parse_front(src: SourceFile, report: _Reporter) -> dict[str, tuple[Any, Any
                 report("yaml-invalid", f"The value of '{key}' cannot be read: {e}.", line)
                 continue
             value = raw  # e.g. 2026-13-01 looks like a date to YAML but is not one
-        if isinstance(value_node, yaml.ScalarNode) and value_node.style is None:
+        if isinstance(value_node, yaml.ScalarNode) and not value_node.style:  # plain
             unquoted = _without_curly_quotes(raw)
             if unquoted is not None:  # “Hive” from a word processor: meant as quotes
                 raw = value = unquoted
