@@ -653,11 +653,16 @@ def _toml_words(said: str) -> tuple[str, str]:
     )
 
 
+MAX_SETTINGS_BYTES = 1_000_000  # a settings file is a few dozen lines
+
+
 def load_settings(path: Path) -> tuple[Settings, list[Problem]]:
     """Read and validate the settings; raise SettingsError listing every problem."""
+    from copro_news.fsutil import read_regular
+
     rel = path.name
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_SETTINGS_BYTES)  # never a pipe, never without end
         text = raw.decode("utf-8-sig")  # Notepad's byte-order mark is fine
     except UnicodeDecodeError:
         raise SettingsError(

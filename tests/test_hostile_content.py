@@ -180,6 +180,9 @@ def test_a_snippet_that_is_not_a_file_hangs_no_command(workspace, tmp_path, kind
     bad.parent.mkdir()
     if kind == "fifo":
         os.mkfifo(bad)
+        # one in last month's issue too, whose words the spelling rules read
+        write_issue(workspace, {"stories/s.md": story("News", "We met.")}, name="2026-11")
+        os.mkfifo(workspace / "drafts" / "2026-11" / "stories" / "old.md")
         expected = "This is not a text file (a device, a pipe or a socket), so it is not read."
     elif kind == "dev-zero":
         os.symlink("/dev/zero", bad)

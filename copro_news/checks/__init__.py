@@ -81,13 +81,17 @@ def scheduled_time(issue: Issue) -> datetime | None:
     """The time the issue is scheduled to go out, from its send record; None if not scheduled."""
     import json
 
+    from copro_news.fsutil import read_regular
+
     try:
-        record = json.loads((issue.folder / "send.json").read_text(encoding="utf-8"))
+        record = json.loads(read_regular(issue.folder / "send.json", 1_000_000))
         when = record.get("scheduled_for") if isinstance(record, dict) else None
         if not when or record.get("sent_at"):
             return None
         parsed = datetime.fromisoformat(str(when))
-    except (OSError, ValueError):
+        if not 1900 <= parsed.year <= 2999:
+            return None  # not a time a send record holds
+    except (OSError, ValueError, RecursionError):
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=issue.tz)
 

@@ -177,8 +177,11 @@ def _find_whole(haystack: str, needle: str) -> int:
 def settings_text(ctx: Context) -> str:
     """The text of copro-news.toml (cached on ``ctx``)."""
     if "settings_text" not in ctx.cache:
+        from copro_news.fsutil import read_regular
+
         try:
-            text = (ctx.ws.root / "copro-news.toml").read_text(encoding="utf-8")
+            raw = read_regular(ctx.ws.root / "copro-news.toml", 1_000_000)
+            text = raw.decode("utf-8-sig", errors="replace")
         except OSError:
             text = ""
         ctx.cache["settings_text"] = text
