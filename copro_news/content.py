@@ -63,7 +63,7 @@ SCHEMAS: dict[str, dict[str, FieldSpec]] = {
         ),
         "sections": FieldSpec(
             "layout",
-            example="[stories/cuppa-recap.md, events, 'partnerships: Working together']",
+            example="[stories/cuppa-recap.md, events, {partnerships: Working together}]",
             help="the order after the intro: section names (with a heading of their own), "
             "or snippet paths",
         ),
@@ -1225,10 +1225,12 @@ def _image(
             image = images.load_local(folder, src)
         except images.NotAPicture as e:
             missing = e.message.startswith("There is no picture")
-            message = e.message
+            message, hint = e.message, e.hint
             if field and missing:
                 message = f"{name} is not a web address, and {e.message[0].lower()}{e.message[1:]}"
-            report("image-invalid", message, line, e.hint)
+            if missing and src.lower().startswith("www."):
+                hint = f"Add https:// in front: https://{src}"
+            report("image-invalid", message, line, hint)
             return None
         report.places.append(ImagePlace(src, report.rel, line, image))
         return src
@@ -1262,9 +1264,8 @@ def _image(
     if place == "embedded" and not field:
         return src
     hint = "Write a web address (https://...) or the path of a picture in the issue folder."
-    if src.startswith("www."):
-        hint = f"Add https:// in front: https://{src}"
-    report("field-invalid", f"{name} is not a web address: {src!r}.", line, hint)
+    code = "field-invalid" if field else "image-invalid"
+    report(code, f"{name} is not a web address: {src!r}.", line, hint)
     return None
 
 
@@ -1277,7 +1278,12 @@ def _layout_entries(raw: Any, value: Any, line: int, report: _Reporter) -> Any:
     for i, item in enumerate(items):
         at = lines[i] if i < len(lines) else line
         if isinstance(item, str) and item.strip():
-            entries.append((item.strip(), None, False, at))
+            name, colon, heading = item.partition(":")
+            if colon and name.strip().lower() in (*SECTIONS, *SECTION_ALIASES):
+                # "partnerships: Working together" in quotes: a section and its heading
+                entries.append((name.strip(), heading.strip(), True, at))
+            else:
+                entries.append((item.strip(), None, False, at))
             continue
         if isinstance(item, dict) and len(item) == 1:
             ((name, heading),) = item.items()

@@ -212,3 +212,10 @@ def test_sizes_are_read_from_the_header(data, expected):
 )
 def test_where_an_image_address_points(src, kind):
     assert where(src) == kind
+
+
+def test_a_hero_written_www_without_https(cli, workspace):
+    hero_issue(workspace, "www.example.org/sun.jpg")
+    r = cli("check", "--offline", cwd=workspace)
+    assert r.exit_code == 1
+    assert "hint: Add https:// in front: https://www.example.org/sun.jpg" in r.stdout

@@ -397,3 +397,12 @@ def test_on_a_phone_nothing_is_wider_than_the_screen(team):
     assert sizes["scroll"] <= 375 and sizes["body"] <= 375, sizes
     assert max(sizes["images"]) <= 375, sizes
     assert sizes["widest"] <= 375, sizes
+
+
+def test_a_heading_in_quotes_is_a_heading(cli, team):
+    issue = team / "drafts" / ISSUE / "issue.md"
+    issue.write_text(
+        ISSUE_MD.replace("  - partnerships: Working together", '  - "partnerships: Together"')
+    )
+    assert cli("draft", cwd=team).exit_code == 0
+    assert "TOGETHER\n========" in built(team, "issue.txt")

@@ -20,6 +20,10 @@ def command(
     checks find (a past deadline, a wrong weekday) is listed and counted;
     send refuses an issue that still has errors.
 
+    Dates are judged at the send time, as check judges them: the scheduled
+    time, else the issue's date at send_time while it is ahead, else now.
+    The summary says which.
+
     \b
     Examples:
       copro-news draft
