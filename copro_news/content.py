@@ -1143,6 +1143,15 @@ def _url(
                 "Type the address again, or paste it from the browser's address bar.",
             )
             return None
+    if text and images.where(text) == "disk":
+        report(
+            "field-invalid",
+            f"'{key}' is a file on this computer, not a web address: {text!r}.",
+            line,
+            "Readers cannot open a file on your computer: put it on the website and link "
+            "to its address (https://...).",
+        )
+        return None
     if text and text.startswith("/") and not text.startswith("//") and base_url:
         return urljoin(base_url, text)
     if text and is_url(text, allow_mailto=True):

@@ -45,9 +45,12 @@ def long_date(d: date, locale: str, *, year: bool = True) -> str:
     return format_skeleton("MMMMEEEEd", d, locale=locale)  # pragma: no cover
 
 
-def short_time(t: time | datetime, locale: str) -> str:
-    """'12:30' (en_GB), '12:30 PM' (en_US)."""
+def short_time(t: time | date, locale: str) -> str:
+    """'12:30' (en_GB), '12:30 PM' (en_US); empty for a day without a time (all day)."""
     from babel.dates import format_time
+
+    if not isinstance(t, (time, datetime)):
+        return ""
 
     if isinstance(t, datetime):
         t = t.timetz().replace(tzinfo=None)

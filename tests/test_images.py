@@ -219,3 +219,13 @@ def test_a_hero_written_www_without_https(cli, workspace):
     r = cli("check", "--offline", cwd=workspace)
     assert r.exit_code == 1
     assert "hint: Add https:// in front: https://www.example.org/sun.jpg" in r.stdout
+
+
+def test_a_link_to_a_file_on_this_computer_is_not_joined_to_the_website(workspace):
+    from tests.checkutil import event, problems
+
+    write_issue(
+        workspace, {"events/e.md": event("Cuppa", "2026-12-08 12:30", link="/Users/x/a.pdf")}
+    )
+    [p] = problems(workspace, only="field-invalid", build=False)
+    assert p.message == "'link' is a file on this computer, not a web address: '/Users/x/a.pdf'."
