@@ -20,6 +20,7 @@ from copro_news.commands import (
     send,
     status,
     templates,
+    web,
 )
 from copro_news.commands.common import State
 
@@ -85,6 +86,7 @@ app.command("add")(add.command)
 app.command("draft")(draft.command)
 app.command("preview")(preview.command)
 app.command("check")(check.command)
+app.command("web")(web.command)
 app.command("send")(send.command)
 app.command("status")(status.command)
 app.command("lists")(lists.command)

@@ -11,14 +11,14 @@ import re
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from copro_news import dates
-from copro_news.content import SECTIONS, Issue
+from copro_news import calendar, dates, utm
+from copro_news.content import SECTIONS, Issue, Snippet
 from copro_news.images import LocalImage
 from copro_news.markup import parser
 from copro_news.settings import link_label
@@ -103,6 +103,139 @@ def markdown_html(text: str, images: ImageLookup | None = None) -> str:
 def markdown_inline(text: str) -> str:
     """One line of Markdown (a photo credit with a link) as HTML, without a paragraph."""
     return str(_html_renderer().renderInline(text or ""))
+
+
+#: What the web edition's Markdown images are: the address it shows, and the picture's size.
+WebImage = tuple[str, int, int]
+WebImageLookup = Callable[[str], WebImage | None]
+
+
+@lru_cache(maxsize=1)
+def _web_renderer() -> Any:
+    """The Markdown parser with the web edition's way of writing: a picture of the issue
+    folder at its address beside the page, with its size (so the page does not jump while it
+    loads) and no style; each heading moved by ``shift`` levels to sit under the page's own."""
+    from copy import copy
+    from html import escape
+    from urllib.parse import unquote
+
+    from markdown_it.renderer import RendererHTML
+
+    md = copy(parser())
+    md.renderer = RendererHTML(md)
+
+    def image(self: Any, tokens: list[Any], idx: int, options: Any, env: dict[str, Any]) -> str:
+        token = tokens[idx]
+        src = str(token.attrGet("src") or "")
+        alt = self.renderInlineAsText(token.children or [], options, env)
+        lookup: WebImageLookup | None = env.get("images")
+        local = lookup(unquote(src)) if lookup is not None else None
+        attrs = [("src", local[0] if local else src), ("alt", alt)]
+        if token.attrGet("title"):
+            attrs.append(("title", str(token.attrGet("title"))))
+        if local is not None:
+            attrs += [("width", str(local[1])), ("height", str(local[2]))]
+        shown = " ".join(f'{k}="{escape(v, quote=True)}"' for k, v in attrs)
+        return f"<img {shown}>"
+
+    def heading(self: Any, tokens: list[Any], idx: int, options: Any, env: dict[str, Any]) -> str:
+        token = tokens[idx]
+        level = max(1, min(6, int(token.tag[1]) + int(env.get("shift", 0))))
+        closing = "/" if token.nesting == -1 else ""
+        return f"<{closing}h{level}>" + ("\n" if closing else "")
+
+    md.add_render_rule("image", image)
+    md.add_render_rule("heading_open", heading)
+    md.add_render_rule("heading_close", heading)
+    return md
+
+
+def web_markdown(text: str, images: WebImageLookup | None = None, top: int = 2) -> str:
+    """Markdown as the web edition's HTML: pictures beside the page; its headings moved
+    together so that the highest is at level ``top`` (the intro's ## and # alike become
+    h2 under the page's h1), each keeping its place under the one before."""
+    md = _web_renderer()
+    env: dict[str, Any] = {"images": images}
+    tokens = md.parse(text or "", env)
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    env["shift"] = top - min(levels) if levels else 0
+    return str(md.renderer.render(tokens, md.options, env))
+
+
+# --- dates and events on the web ---------------------------------------------------------------
+
+
+def _datetime_attr(d: date | datetime) -> str:
+    """A date or time as <time datetime> takes it: 2026-12-01, 2026-12-01T12:30+00:00."""
+    if isinstance(d, datetime):
+        return d.isoformat(timespec="minutes")
+    return d.isoformat()
+
+
+def _time_tag(d: date | datetime, words: str) -> str:
+    from html import escape
+
+    return f'<time datetime="{_datetime_attr(d)}">{escape(words, quote=False)}</time>'
+
+
+def date_html(d: date, locale: str) -> str:
+    """'<time datetime="2026-12-01">Tuesday 1 December 2026</time>'."""
+    return _time_tag(d, dates.long_date(d, locale))
+
+
+def when_html(start: date, end: date | time | None, locale: str) -> str:
+    """When an event is, in words (as :func:`dates.event_when` says it), with each end of
+    it in a <time>: '<time ...>Tuesday 1 December 2026, 12:30</time>–<time ...>13:30</time>'."""
+    from html import escape
+
+    words = dates.event_when(start, end, locale)
+    last = words.rfind(dates.EN_DASH)
+    has_end = isinstance(end, (date, datetime)) and (
+        isinstance(end, datetime) or not isinstance(start, datetime) or end > start.date()
+    )
+    if last < 0 or not has_end or end is None or isinstance(end, time):
+        return _time_tag(start, words)
+    left, right = words[:last], words[last + 1 :]
+    first, gap = left.rstrip(), left[len(left.rstrip()) :]
+    second = right.lstrip()
+    after = right[: len(right) - len(second)]
+    dash = escape(gap + dates.EN_DASH + after, quote=False)
+    return f"{_time_tag(start, first)}{dash}{_time_tag(end, second)}"
+
+
+def by_html(d: date, locale: str, issue_year: int | None = None) -> str:
+    """'by <time datetime="2022-02-13">Sunday 13 February</time>'."""
+    words = dates.deadline(d, locale, issue_year=issue_year)
+    if words.startswith("by "):
+        return "by " + _time_tag(d, words[3:])
+    return _time_tag(d, words)
+
+
+def calendar_event(settings: Settings, item: Snippet) -> calendar.CalendarEvent | None:
+    """An event snippet as calendars take it; None when it has no start."""
+    start = item.get("start")
+    if not isinstance(start, date):
+        return None
+    return calendar.CalendarEvent(
+        key=item.slug,
+        title=item.title,
+        when=calendar.span(start, item.get("end"), settings.tz),
+        location=str(item.get("location") or ""),
+        description=markdown_text(item.body, width=10_000),
+        url=str(item.get("link") or ""),
+        url_text=str(item.get("link_text") or "Find out more and sign up"),
+    )
+
+
+def calendar_links(settings: Settings, item: Snippet, ics_base: str | None) -> list[calendar.Link]:
+    """The add-to-calendar links of an event: Google Calendar, Outlook and, when
+    ``ics_base`` is given (the address of the folder of its page, or "" beside it), its .ics
+    file."""
+    event = calendar_event(settings, item)
+    if event is None:
+        return []
+    ics = None if ics_base is None else ics_base + calendar.ics_name(item.slug)
+    return calendar.links(event, settings.timezone, ics)
 
 
 def markdown_text(text: str, width: int = TEXT_WIDTH) -> str:
@@ -297,7 +430,7 @@ def make_environment(folders: tuple[Path, ...], locale: str) -> jinja2.Environme
 
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(_template_finder(folders)),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=False),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "xml"), default=False),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -322,6 +455,22 @@ def make_environment(folders: tuple[Path, ...], locale: str) -> jinja2.Environme
     env.filters["underline"] = lambda text, char="-": f"{text}\n{char * len(str(text))}"
     env.globals["when"] = lambda start, end=None: dates.event_when(start, end, locale)
     env.globals["by"] = lambda d, year=None: dates.deadline(d, locale, issue_year=year)
+
+    # The web edition: every date in a <time>, pictures beside the page, add to calendar.
+    @jinja2.pass_context
+    def web_markdown_filter(context: Any, text: str, top: int = 2) -> Markup:
+        return Markup(web_markdown(text, context.get("web_image"), top))
+
+    env.filters["web_markdown"] = web_markdown_filter
+    env.globals["when_html"] = lambda start, end=None: Markup(when_html(start, end, locale))
+    env.globals["by_html"] = lambda d, year=None: Markup(by_html(d, locale, year))
+    env.globals["date_html"] = lambda d: Markup(date_html(d, locale))
+
+    @jinja2.pass_context
+    def add_to_calendar(context: Any, item: Snippet) -> list[calendar.Link]:
+        return calendar_links(context["settings"], item, context.get("ics_base"))
+
+    env.globals["add_to_calendar"] = add_to_calendar
     env.bytecode_cache = _bytecode_cache(env)
     return env
 
@@ -352,7 +501,7 @@ def _bytecode_cache(env: jinja2.Environment) -> jinja2.BytecodeCache | None:
 
     # Compiled code depends on the versions and on how the environment compiles (its class,
     # options and filters): each combination keeps a folder of its own.
-    names = ("a.html", "a.txt", "a.css")
+    names = ("a.html", "a.txt", "a.css", "a.xml")
     escaped = [env.autoescape(n) if callable(env.autoescape) else env.autoescape for n in names]
     how = (
         __version__,
@@ -523,6 +672,9 @@ class Build:
     #: The pictures of the issue folder that the email shows, each once: the HTML names
     #: each as ``cid:<cid>``, the .eml carries them, a provider uploads them.
     images: tuple[LocalImage, ...] = ()
+    #: The issue's body for a CMS (see :func:`web_fragment`), as HTML and as CommonMark.
+    web_html: str = ""
+    web_md: str = ""
 
     @property
     def issue_id(self) -> str:
@@ -555,6 +707,7 @@ def _hero(issue: Issue) -> dict[str, Any] | None:
 def _context(ws: Workspace, issue: Issue, unsubscribe: str) -> dict[str, Any]:
     settings = ws.settings
     links = {"website": "", "signup": "", **settings.links}
+    page_url = settings.web.page_url(issue.id)
     return {
         "settings": settings,
         "sender": settings.sender,
@@ -580,7 +733,77 @@ def _context(ws: Workspace, issue: Issue, unsubscribe: str) -> dict[str, Any]:
         "lang": settings.locale.split("_")[0],
         "local_image": issue.local_image,
         "email_width": EMAIL_WIDTH,
+        # The issue's page on the website ("View in browser"), and where its events' .ics
+        # files are: both None until [web] base_url says where the web edition is.
+        "page_url": page_url,
+        "ics_base": page_url,
     }
+
+
+def web_context(
+    ws: Workspace, issue: Issue, *, link_base: str, ics_base: str | None
+) -> dict[str, Any]:
+    """What the web edition's templates see: the email's context without its machinery (no
+    unsubscribe), pictures at ``link_base`` + their path in the issue folder (``""``: beside
+    the page), and the events' .ics files at ``ics_base`` (None: no .ics link)."""
+    from urllib.parse import quote
+
+    ctx = _context(ws, issue, "")
+    del ctx["unsubscribe_url"]
+
+    def web_image(src: str) -> WebImage | None:
+        local = issue.local_image(src)
+        if local is None:
+            return None
+        return link_base + quote(local.rel), local.width, local.height
+
+    hero: dict[str, Any] | None = dict(issue.hero) if issue.hero else None
+    if hero is not None:
+        found = web_image(hero["image"])
+        hero["width"] = hero["height"] = None
+        if found is not None:
+            hero["image"], hero["width"], hero["height"] = found
+    ctx.update(web_image=web_image, hero=hero, link_base=link_base, ics_base=ics_base)
+    return ctx
+
+
+def render_web_body(ws: Workspace, issue: Issue, *, link_base: str, ics_base: str | None) -> str:
+    """The issue's body for the web (templates/web/issue.html): its picture, intro and
+    sections, headings from h2."""
+    ctx = web_context(ws, issue, link_base=link_base, ics_base=ics_base)
+    return environment(ws).get_template("web/issue.html").render(ctx)
+
+
+def web_fragment(ws: Workspace, issue: Issue) -> tuple[str, str]:
+    """The issue's body for a CMS: (HTML without classes or styles, the same as CommonMark).
+
+    Its pictures and calendar files are at the issue's page when [web] base_url is set;
+    without it, pictures are named by their path beside the page and .ics links are left out.
+    """
+    from copro_news import fragment
+
+    page = ws.settings.web.page_url(issue.id)
+    body = render_web_body(ws, issue, link_base=page or "", ics_base=page)
+    html = fragment.clean(body)
+    return html, fragment.markdown(html)
+
+
+def utm_tagger(settings: Settings, issue: Issue, unsubscribe: str) -> utm.Tagger | None:
+    """The UTM tags of this issue's email, when [utm] is on; None when it is off."""
+    conf = settings.utm
+    if not conf.enabled:
+        return None
+    website = settings.links.get("website", "")
+    domains = conf.domains or ([utm.own_domain(website)] if website else [])
+    never = [unsubscribe, settings.links.get("unsubscribe", ""), _UNSUB_SENTINEL]
+    if settings.web.base_url:
+        never.append(settings.web.root_url())  # the web edition counts its own visits
+    return utm.tagger(
+        source=conf.source or utm.slug(settings.name),
+        campaign=conf.campaign.replace("{issue}", issue.id),
+        domains=domains,
+        never=never,
+    )
 
 
 def render_html(ws: Workspace, issue: Issue) -> str:
@@ -704,6 +927,7 @@ def build_issue(
     try:
         raw_html = render_html(ws, issue)
         text = render_text(ws, issue, unsubscribe)
+        web_html, web_md = web_fragment(ws, issue)
     except Exception as e:  # a template mistake, or a fault of copro-news (raised as it is)
         problem = template_problem(ws, e)
         if problem is None:
@@ -717,6 +941,10 @@ def build_issue(
                 "templates/email.html",
             )
         )
+    tagger = utm_tagger(settings, issue, unsubscribe)
+    if tagger is not None:  # before inlining, so that the HTML and the text part agree
+        raw_html, tagged = tagger.tag_html(raw_html)
+        text = tagger.tag_text(text, tagged)
     stylesheet = "templates/style.css" if (ws.templates / "style.css").is_file() else None
     try:
         html = inline_css(raw_html, settings.links.get("website"))
@@ -752,6 +980,8 @@ def build_issue(
         provider=provider or settings.provider.name,
         sections={kind: len(issue.sections.get(kind, [])) for kind in SECTIONS},
         images=shown,
+        web_html=web_html,
+        web_md=web_md,
     )
 
 
@@ -775,6 +1005,8 @@ OUTPUTS: tuple[Output, ...] = (
     Output("issue.html", "the email's HTML, ready for email clients", lambda b: b.html),
     Output("issue.txt", "the plain-text part", lambda b: b.text),
     Output("issue.eml", "the whole message, to open in a mail client", lambda b: b.eml),
+    Output("web.html", "the issue's body for a CMS's rich-text field", lambda b: b.web_html),
+    Output("web.md", "the same in Markdown (CommonMark)", lambda b: b.web_md),
 )
 
 
@@ -807,13 +1039,16 @@ def own_build_folder(folder: Path) -> Path:
     return folder
 
 
-def write_build(build: Build) -> list[Path]:
-    """Write every output into the issue's build/, each atomically; return their paths."""
+def write_build(build: Build, names: tuple[str, ...] | None = None) -> list[Path]:
+    """Write every output (or those ``names``) into the issue's build/, each atomically;
+    return their paths."""
     from copro_news.fsutil import atomic_write
 
     folder = own_build_folder(build.issue.folder / BUILD_DIR)
     paths = []
     for output in OUTPUTS:
+        if names is not None and output.name not in names:
+            continue
         path = folder / output.name
         atomic_write(path, output.content(build))
         paths.append(path)

@@ -1052,6 +1052,81 @@ class FooterSettings:
     )
 
 
+class SiteFolder(Text):
+    """A folder for the web edition, in the workspace (or elsewhere on the disk): never the
+    workspace itself, nor a folder that holds the team's own files (drafts/, templates/)."""
+
+    name = "folder"
+
+    def __init__(self) -> None:
+        super().__init__(blank=False, one_line=True)
+
+    def convert(self, value: object, key: str) -> Any:
+        from pathlib import PurePath
+
+        text = super().convert(value, key)
+        parts = [p for p in PurePath(text.strip().replace("\\", "/")).parts if p not in (".", "")]
+        if not parts or parts[0] in ("drafts", "templates", "outbox"):
+            raise Invalid(
+                "is a folder of the workspace's own files",
+                f'Name a folder of its own, like {key} = "site"',
+            )
+        return text.strip()
+
+
+@dataclass
+class WebSettings:
+    base_url: str = setting(
+        Url(empty=True, hint="It starts with https://, like https://example.org/news/"),
+        "Where the web edition's folder is published: pages get their address from it, and "
+        "the email a 'View in browser' link.",
+    )
+    folder: str = setting(
+        SiteFolder(),
+        "Where `copro-news web` writes the web edition, in the workspace.",
+        default="site",
+    )
+
+    def page_url(self, issue: str) -> str | None:
+        """The address of issue ``issue``'s page (2026-12) once the web edition is published;
+        None without a base_url."""
+        if not self.base_url:
+            return None
+        return f"{self.root_url()}{issue}/"
+
+    def root_url(self) -> str:
+        """base_url with one slash at the end: where the archive and the feeds are."""
+        return self.base_url.split("#", 1)[0].split("?", 1)[0].rstrip("/") + "/"
+
+
+@dataclass
+class UtmSettings:
+    enabled: bool = setting(
+        Boolean(),
+        "Tag the email's links to the team's own sites with utm_source, utm_medium=email and "
+        "utm_campaign, for web analytics. Never the web edition.",
+        default=False,
+    )
+    source: str = setting(
+        Text(one_line=True),
+        "utm_source (default: the newsletter's name in lowercase, with hyphens).",
+        example=None,
+    )
+    campaign: str = setting(
+        Text(blank=False, one_line=True),
+        "utm_campaign; {issue} is the issue's name, e.g. 2026-12.",
+        default="{issue}",
+        example=None,
+    )
+    domains: list[str] = setting(
+        TextList(),
+        "The sites whose links are tagged, with their subdomains (default: the website's); "
+        '["*"] tags every web link.',
+        default=[],
+        example=None,
+    )
+
+
 def _signup(value: Callable[[str], Any]) -> str:
     return str(value("links.website")).rstrip("/") + "/newsletter"
 
@@ -1100,6 +1175,8 @@ class Settings:
     footer: FooterSettings = section(FooterSettings)
     provider: ProviderSettings = section(ProviderSettings)
     check: CheckSettings = section(CheckSettings)
+    web: WebSettings = section(WebSettings)
+    utm: UtmSettings = section(UtmSettings)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -23,6 +23,20 @@ RULE_MODULES: tuple[str, ...] = (
     "text",
     "email",
     "links",
+    "web",
+)
+
+#: The rules that also run over the web edition: its links and pictures, and its settings.
+WEB_RULES: tuple[str, ...] = (
+    "image-alt-missing",
+    "image-heavy",
+    "image-broken",
+    "link-broken",
+    "link-unverified",
+    "link-closed",
+    "link-insecure",
+    "network-unavailable",
+    "web-url-missing",
 )
 
 
@@ -61,6 +75,40 @@ def check_issue(
         progress=progress,
     )
     return run(ctx)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of the web edition, as the rules read it (in the place of the email)."""
+
+    html: str
+    provider: str = ""
+
+
+def check_web(
+    ws: Workspace,
+    issue: Issue,
+    html: str,
+    *,
+    at: datetime,
+    offline: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Problem]:
+    """The link and image rules over ``html``, the issue's page on the web (and whether the
+    web edition knows where it is published), judged at ``at``."""
+    from copro_news.checks.registry import Context, run
+
+    load_rules()
+    ctx = Context(
+        ws=ws,
+        issue=issue,
+        build=Page(html),
+        at=at.astimezone(ws.settings.tz),
+        offline=offline,
+        progress=progress,
+        edition="web",
+    )
+    return [p for p in run(ctx, only=WEB_RULES) if p not in issue.problems]
 
 
 def parse_at(text: str, tz: tzinfo) -> datetime:

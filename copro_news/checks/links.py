@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
+from copro_news.calendar import is_calendar_link
 from copro_news.checks.registry import Context, rule
 from copro_news.checks.source import elements, locate
 from copro_news.problems import Problem
@@ -152,8 +153,8 @@ def targets(ctx: Context) -> list[Target]:
         url = el.url.strip()
         if not url.lower().startswith(("http://", "https://")) or "unsubscribe.invalid" in url:
             continue
-        if "*|" in url or "{{" in url:
-            continue
+        if "*|" in url or "{{" in url or is_calendar_link(url):
+            continue  # a provider fills it in, or copro-news made it (add to calendar)
         image = el.tag == "img"
         signup = not image and (url in signup_links or bool(_SIGNUP_WORDS.search(el.text)))
         key = (url, image)

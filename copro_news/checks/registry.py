@@ -202,6 +202,8 @@ class Context:
     fresh: bool = False  # check every link again, whatever build/links.json remembers
     cache: dict[str, Any] = field(default_factory=dict)
     progress: Callable[[int, int], None] | None = None  # (done, total) while fetching links
+    #: What ``build.html`` is: "email", or "web" (an issue's page, while `web` writes it).
+    edition: str = "email"
 
     def problem(
         self,
