@@ -468,7 +468,10 @@ def make_environment(folders: tuple[Path, ...], locale: str) -> jinja2.Environme
 
     @jinja2.pass_context
     def add_to_calendar(context: Any, item: Snippet) -> list[calendar.Link]:
-        return calendar_links(context["settings"], item, context.get("ics_base"))
+        settings = context.get("settings")
+        if settings is None:  # a template rendered on its own, without the context
+            return []
+        return calendar_links(settings, item, context.get("ics_base"))
 
     env.globals["add_to_calendar"] = add_to_calendar
     env.bytecode_cache = _bytecode_cache(env)

@@ -78,13 +78,25 @@ class WebPage:
     ) -> dict[str, bytes]:
         """Every file of the page's folder, by its path there: the page, the pictures it
         shows and each event's .ics (``record`` brought up to date for them)."""
-        from copro_news import __version__
-
         found: dict[str, bytes] = {PAGE: self.html.encode("utf-8")}
         for image in self.issue.images:
             found[image.rel] = image.data
+        found.update(self.files_for(self.events, ws, record, now))
+        return found
+
+    def files_for(
+        self,
+        events: list[calendar.CalendarEvent],
+        ws: Workspace,
+        record: calendar.CalendarRecord,
+        now: datetime,
+    ) -> dict[str, bytes]:
+        """The .ics file of each of ``events``, by its name beside the page."""
+        from copro_news import __version__
+
         ident = calendar.prodid(ws.settings.name, __version__)
-        for event in self.events:
+        found: dict[str, bytes] = {}
+        for event in events:
             entry = record.entry(event, now)
             found[calendar.ics_name(event.key)] = calendar.ics_file(
                 event, entry, timezone=ws.settings.timezone, prodid=ident
@@ -146,7 +158,8 @@ def render_page(ws: Workspace, issue: Issue) -> WebPage:
             description=_description(issue),
             share_image=share_image(ws, issue),
             published=published.isoformat(timespec="seconds"),
-            site_url=settings.web.root_url() if url else "../",
+            site_url="../",  # the archive, from the page: wherever the folder is published
+            feeds_url=settings.web.root_url() if url else "../",
         )
         html = environment(ws).get_template("web/page.html").render(ctx)
     except Exception as e:
@@ -207,7 +220,7 @@ def feed_content(ws: Workspace, issue: Issue) -> str:
 
     url = page_url(ws.settings, issue.id)
     body = render_web_body(ws, issue, link_base=url or f"{issue.id}/", ics_base=url)
-    return fragment.clean(body)
+    return fragment.clean(body).rstrip("\n")
 
 
 def _newest_first(entries: list[Entry]) -> list[Entry]:

@@ -94,6 +94,8 @@ def test_init_with_flags_then_draft(cli, tmp_path):
         "issue.eml",
         "issue.html",
         "issue.txt",
+        "web.html",
+        "web.md",
     ]
 
 

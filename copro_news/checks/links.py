@@ -149,8 +149,14 @@ def targets(ctx: Context) -> list[Target]:
         if s.get("link")
     }
     found: dict[tuple[str, bool], Target] = {}
+    web = ctx.ws.settings.web
+    # A page of the web edition is checked before it is published: its links to the web
+    # edition itself (its folder, the archive) cannot answer yet.
+    unpublished = web.root_url() if ctx.edition == "web" and web.base_url else None
     for el in elements(ctx):
         url = el.url.strip()
+        if unpublished and url.startswith(unpublished):
+            continue
         if not url.lower().startswith(("http://", "https://")) or "unsubscribe.invalid" in url:
             continue
         if "*|" in url or "{{" in url or is_calendar_link(url):

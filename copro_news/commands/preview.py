@@ -22,7 +22,7 @@ def command(
     browser: bool = typer.Option(
         False,
         "--browser",
-        help="Serve a page with desktop, mobile and plain-text views that follows every save.",
+        help="Serve a page with desktop, mobile, plain-text and web views that follows every save.",
     ),
     text: bool = typer.Option(
         False, "--text", help="Print the exact plain-text part of the email, nothing else."
@@ -55,8 +55,9 @@ def command(
 
     --browser serves the same HTML that draft builds, on 127.0.0.1 only, and
     rebuilds it whenever a snippet, issue.md, a template or copro-news.toml is
-    saved: the open page follows without reloading. Nothing is written to
-    build/. Stop it with Ctrl-C.
+    saved: the open page follows without reloading. Its Web view shows the
+    issue's page as copro-news web writes it. Nothing is written to build/.
+    Stop it with Ctrl-C.
 
     \b
     Examples:

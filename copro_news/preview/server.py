@@ -55,6 +55,9 @@ PAGE_FILES = {
 }
 EMAIL_PATH = "/issue/issue.html"
 TEXT_PATH = "/issue/issue.txt"
+# The issue's page on the web (the web edition), its pictures and its events' .ics files.
+WEB_PREFIX = "/web/"
+WEB_PATH = "/web/index.html"
 PAGE_CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "frame-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -94,6 +97,9 @@ class Snapshot:
     built_at: float = 0.0
     ms: float = 0.0
     at: str = ""  # the send time the problems were judged at, in words
+    web: str | None = None  # the issue's page on the web, as `copro-news web` writes it
+    #: An event's .ics file by its name beside the page (made when asked for), or None.
+    calendar: Callable[[str], bytes | None] | None = field(default=None, compare=False)
 
     @property
     def error_count(self) -> int:
@@ -107,6 +113,7 @@ class Snapshot:
         """What the page shows, hashed: a rebuild that changes nothing is not pushed."""
         h = hashlib.sha256()
         parts = [self.ok, self.subject, self.preheader, self.sender, self.html, self.text, self.at]
+        parts += [self.web]
         parts += [self.message, self.hint, [p.to_dict() for p in self.problems]]
         h.update(json.dumps(parts, sort_keys=True, default=str).encode("utf-8"))
         return h.hexdigest()
@@ -123,6 +130,7 @@ class Snapshot:
             "sender": self.sender,
             "text": self.text,
             "html_bytes": len(self.html.encode("utf-8")) if self.html is not None else None,
+            "web": self.web is not None,
             "errors": self.error_count,
             "warnings": self.warning_count,
             "problems": [p.to_dict() for p in self.problems],
@@ -143,6 +151,7 @@ def build_snapshot(root: Path, folder: Path, *, version: int = 0, boot: str = ""
     from copro_news.checks import send_time
     from copro_news.content import load_issue
     from copro_news.errors import ContentError, CoproNewsError, SettingsError, TemplateError
+    from copro_news.web import render_page
     from copro_news.workspace import load_workspace
 
     started = time.perf_counter()
@@ -166,6 +175,7 @@ def build_snapshot(root: Path, folder: Path, *, version: int = 0, boot: str = ""
         judged = send_time(ws, issue)
         base["at"] = judged.describe()
         build, problems = build_with_problems(ws, issue, at=judged.at)
+        page = render_page(ws, issue)
     except (ContentError, SettingsError) as e:
         errors = count(e.problems)[0]
         where = "copro-news.toml" if isinstance(e, SettingsError) else "The issue"
@@ -200,7 +210,26 @@ def build_snapshot(root: Path, folder: Path, *, version: int = 0, boot: str = ""
         html=served_html(build.html, build.images),
         text=build.text,
         problems=list(problems),
+        web=page.html,
+        calendar=_calendar_files(ws, page),
     )
+
+
+def _calendar_files(ws: Any, page: Any) -> Callable[[str], bytes | None]:
+    """An event's .ics file beside the page, made when the page asks for it: as `web` writes
+    it, with the UIDs of the issue's calendar record, which the preview never writes."""
+    from datetime import UTC, datetime
+
+    from copro_news import calendar
+
+    def ics(name: str) -> bytes | None:
+        event = next((e for e in page.events if calendar.ics_name(e.key) == name), None)
+        if event is None:
+            return None
+        record = calendar.load_record(page.issue.folder, page.issue.id)
+        return page.files_for([event], ws, record, datetime.now(UTC)).get(name)
+
+    return ics
 
 
 def served_html(html: str, pictures: Iterable[LocalImage]) -> str:
@@ -347,8 +376,9 @@ class Watcher:
             inside = path.relative_to(self.folder).parts
         except ValueError:
             return True
-        # The issue's build/ and send record are written by copro-news, not by the writer.
-        return not inside or inside[0] not in ("build", "send.json")
+        # The issue's build/, send record and calendar record are written by copro-news, not
+        # by the writer.
+        return not inside or inside[0] not in ("build", "send.json", "calendar.json")
 
     def _loop(
         self,
@@ -605,8 +635,30 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 csp=EMAIL_CSP,
                 extra={"X-Copro-News-Version": str(snap.version)},
             )
-        if path.startswith("/issue/"):
-            asset = safe_asset(preview.folder, path[len("/issue/") :])
+        if path in (WEB_PREFIX, WEB_PATH):
+            snap = preview.snapshot
+            if snap.web is None:
+                return self._send(
+                    HTTPStatus.SERVICE_UNAVAILABLE,
+                    b"The issue cannot be built now; the page lists the problems.\n",
+                    "text/plain; charset=utf-8",
+                    head,
+                )
+            return self._send(
+                HTTPStatus.OK,
+                snap.web.encode("utf-8"),
+                "text/html; charset=utf-8",
+                head,
+                csp=EMAIL_CSP,
+                extra={"X-Copro-News-Version": str(snap.version)},
+            )
+        if path.startswith(WEB_PREFIX) and path.endswith(".ics") and "/" not in path[5:]:
+            snap = preview.snapshot
+            data = snap.calendar(unquote(path[len(WEB_PREFIX) :])) if snap.calendar else None
+            if data is not None:
+                return self._send(HTTPStatus.OK, data, "text/calendar; charset=utf-8", head)
+        if path.startswith(("/issue/", WEB_PREFIX)):
+            asset = safe_asset(preview.folder, path.split("/", 2)[2])
             if asset is not None:
                 ctype = ASSET_TYPES[asset.suffix.lower()]
                 return self._send(HTTPStatus.OK, asset.read_bytes(), ctype, head, csp=EMAIL_CSP)

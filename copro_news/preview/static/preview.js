@@ -6,7 +6,9 @@
   const $ = (id) => document.getElementById(id);
   const body = document.body;
   const frames = [$("email-a"), $("email-b")];
-  const VIEWS = ["desktop", "mobile", "text"];
+  const VIEWS = ["desktop", "mobile", "text", "web"];
+  const webFrame = $("web-frame");
+  let webShown = null; // the build the web view shows
   let front = 0;
   let shown = null; // the build on screen
   let wanted = null; // the build being loaded into the back frame
@@ -23,6 +25,7 @@
       tab.tabIndex = on ? 0 : -1;
       if (on && focus) tab.focus();
     }
+    if (view === "web" && shown && shown.ok) loadWeb(shown);
     try {
       localStorage.setItem("copro-news-preview-view", view);
     } catch (e) {
@@ -130,6 +133,30 @@
     back.src = `/issue/issue.html?v=${encodeURIComponent(snap.boot)}-${snap.version}`;
   }
 
+  // --- the web page ---------------------------------------------------------------------------
+
+  function loadWeb(snap) {
+    // Loaded when shown, so a build that nobody looks at as a web page costs nothing here.
+    if (webShown && webShown.boot === snap.boot && webShown.version === snap.version) return;
+    webShown = snap;
+    const y = scrollOf(webFrame);
+    webFrame.onload = () => {
+      const doc = webFrame.contentDocument;
+      if (doc && doc.head) {
+        const base = doc.createElement("base");
+        base.target = "_blank";
+        doc.head.prepend(base);
+      }
+      try {
+        webFrame.contentWindow.scrollTo(0, y);
+      } catch (e) {
+        /* nothing to scroll */
+      }
+      body.dataset.webVersion = String(snap.version);
+    };
+    webFrame.src = `/web/index.html?v=${encodeURIComponent(snap.boot)}-${snap.version}`;
+  }
+
   function time(seconds) {
     return new Date(seconds * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
   }
@@ -146,6 +173,7 @@
     if (snap.ok) {
       $("text-body").textContent = snap.text;
       loadEmail(snap);
+      if (body.dataset.view === "web") loadWeb(snap);
     } else {
       if (body.dataset.state === "ok") savedScroll = scrollOf(frames[front]);
       wanted = null;
