@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -12,13 +13,12 @@ import pytest
 from tests.conftest import SETTINGS
 from tests.web_support import (
     BASE_URL,
-    WEB_EXTRA,
     DECEMBER,
     JUNE,
     NOVEMBER,
+    WEB_EXTRA,
     WEB_SETTINGS,
     Links,
-    mark_sent,
     team_workspace,
     text_of,
 )
@@ -92,7 +92,7 @@ def test_the_page_is_a_standalone_semantic_page_without_the_emails_machinery(cli
     assert ("h2", "Events") in found.headings and ("h3", "Co-Pro Cuppa") in found.headings
     assert ("h2", "Get involved") in found.headings
     levels = [int(tag[1]) for tag, _ in found.headings]
-    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+    assert all(b - a <= 1 for a, b in pairwise(levels)), levels
     article = document.find(".//main/article")
     assert article is not None and article.find(".//h1").text == "Team update: June 2026"
     # every date in a <time datetime>, the full date first
