@@ -38,6 +38,10 @@ demo: $(VENV)/.installed
 	cd demo && ../$(BIN)/copro-news send --yes --offline
 	cd demo && ../$(BIN)/copro-news status
 	@ls -1 demo/outbox/*.eml
+	cd demo && ../$(BIN)/copro-news web --all --offline
+	@echo
+	@echo "The web edition is in ./demo/site/ (open demo/site/index.html in a browser);"
+	@echo "the issue's body for a CMS is in ./demo/drafts/*/build/web.html and web.md."
 
 bench-send: $(VENV)/.installed-test
 	$(BIN)/python bench/send_calls.py

@@ -141,7 +141,7 @@ def test_the_archive_on_a_desktop_and_a_phone(browser, site):
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         page.goto(base)
-        page.click(f"text=Team update: November 2026")
+        page.click("text=Team update: November 2026")
         page.wait_for_url(f"{base}{NOVEMBER}/")
         assert page.inner_text("h1") == "Team update: November 2026"
         page.click("text=All issues")
