@@ -41,7 +41,7 @@ from contextlib import AbstractContextManager, closing, contextmanager, nullcont
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from copro_news import sendrecord
 from copro_news.errors import ProviderError, RefusedError, UsageError
@@ -260,6 +260,9 @@ class SendFlow:
         self._located: Campaign | None = None
         #: When this run first got an answer showing each campaign (monotonic seconds).
         self._seen: dict[str, float] = {}
+        #: The campaigns this run saw as drafts: one that leaves without this copy sending
+        #: it was sent from another copy.
+        self._drafts_seen: set[str] = set()
         #: The issue had a send record when this run began.
         self._had_record = sendrecord.path_for(self.issue_dir).exists()
         self.record = self._open_record()
@@ -315,6 +318,8 @@ class SendFlow:
         now = self.monotonic()
         for campaign in campaigns:
             self._seen.setdefault(campaign.id, now)
+            if campaign.status == CampaignStatus.DRAFT:
+                self._drafts_seen.add(campaign.id)
 
     def _read(self, campaign_id: str) -> Campaign | None:
         with self._wait(f"Reading the campaign from {self.provider.label}"):
@@ -423,6 +428,12 @@ class SendFlow:
             )
         if campaign is None or campaign.status == CampaignStatus.DRAFT:
             return
+        if campaign.id in self._drafts_seen and not rec.resumable and campaign.status in (
+            CampaignStatus.SCHEDULED,
+            CampaignStatus.SENDING,
+            CampaignStatus.SENT,
+        ):
+            self._left_meanwhile(campaign)
         self._settle(campaign)
         if campaign.status == CampaignStatus.CANCELED:
             raise RefusedError(
@@ -701,13 +712,9 @@ class SendFlow:
             if not isinstance(e, OutcomeUnknown):
                 # Refused for sure, and no longer a draft: another copy of the workspace (or
                 # someone in the web app) sent or scheduled it at the same moment.
-                self._settle(after)
-                raise RefusedError(
-                    f"Issue {rec.issue} {self._went(after)}, from another copy of the "
-                    f"workspace at the same moment (campaign {after.id}); this copy sent "
-                    "nothing.",
-                    "One issue goes out once.",
-                ) from None
+                rec.withdraw(before)
+                self._save()
+                self._refuse_unless_draft(after)
             campaign = after
         else:
             campaign = dataclasses.replace(
@@ -776,6 +783,16 @@ class SendFlow:
             return None
         self._lose(winner, made)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _left_meanwhile(self, campaign: Campaign) -> NoReturn:
+        """The campaign was a draft a moment ago and this copy sent nothing, but it went out
+        or was scheduled: from another copy of the workspace (or the provider's web app)."""
+        self._settle(campaign)
+        raise RefusedError(
+            f"Issue {self.record.issue} {self._went(campaign)}, from another copy of the "
+            f"workspace at the same moment (campaign {campaign.id}); this copy sent nothing.",
+            "One issue goes out once.",
+        )
 
     def _delete_own(self, drafts: list[Campaign]) -> list[tuple[Campaign, ProviderError]]:
         """Delete drafts this copy made that are not the issue's campaign; what could not be."""
