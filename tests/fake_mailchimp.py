@@ -232,7 +232,9 @@ class Fault:
     ``retry-after`` (429 with a Retry-After header), ``drop-before`` (close the
     connection without doing the work), ``drop-after`` (do the work, then close
     the connection without answering), ``slow`` (do the work, then wait ``delay``
-    seconds before answering).
+    seconds before answering), ``echo-auth`` (answer ``status`` with a problem body
+    that echoes the request's ``Authorization`` header and the key in it, as a
+    careless proxy does).
     """
 
     method: str
@@ -776,6 +778,20 @@ def _handler_for(fake: FakeMailchimp) -> type[BaseHTTPRequestHandler]:
             if fault is not None and fault.kind == "error":
                 call.status = fault.status
                 self._answer(*problem(fault.status, fault.title, fault.detail))
+                return
+            if fault is not None and fault.kind == "echo-auth":
+                from urllib.parse import quote
+
+                header = self.headers.get("Authorization", "")
+                key = base64.b64decode(header[6:]).decode().partition(":")[2]
+                call.status = fault.status
+                self._answer(
+                    *problem(
+                        fault.status,
+                        f"Bad header {header}",
+                        f"Authorization: {header}; key {key}; in a query: apikey={quote(key)}",
+                    )
+                )
                 return
             if fault is not None and fault.kind == "retry-after":
                 call.status = 429
