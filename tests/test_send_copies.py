@@ -23,8 +23,8 @@ from copro_news.errors import RefusedError
 from copro_news.providers import http
 from copro_news.providers.mailchimp import MailchimpProvider
 from copro_news.sending import SendFlow
-from tests.conftest import CANARY_KEY
-from tests.send_helpers import LIST_ID, mailchimp_workspace, message
+from tests.conftest import CANARY_KEY, make_workspace
+from tests.send_helpers import LIST_ID, SEND_ISSUE, message
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
@@ -273,7 +273,13 @@ def test_the_outbox_has_no_other_copy(tmp_path):
 def mc_ws(tmp_path, mailchimp, monkeypatch) -> Path:
     monkeypatch.setenv("MAILCHIMP_API_KEY", CANARY_KEY)
     monkeypatch.setattr(MailchimpProvider, "created_resolution", 0.0)
-    return mailchimp_workspace(tmp_path / "ws", mailchimp.url)
+    return make_workspace(
+        tmp_path / "ws",
+        provider="mailchimp",
+        api_url=mailchimp.url,
+        list_id=LIST_ID,
+        issues=SEND_ISSUE,
+    )
 
 
 def test_a_campaign_scheduled_long_ahead_is_found_without_its_record(cli, mc_ws, mailchimp):

@@ -17,8 +17,8 @@ import pytest
 from copro_news import sending, sendrecord
 from copro_news.providers import http
 from copro_news.providers.mailchimp import MailchimpProvider
-from tests.conftest import CANARY_KEY, build_file_tree, run_cli
-from tests.send_helpers import mailchimp_workspace, make_workspace
+from tests.conftest import CANARY_KEY, build_file_tree, make_workspace, run_cli
+from tests.send_helpers import LIST_ID, SEND_ISSUE
 
 
 @pytest.fixture(autouse=True)
@@ -30,13 +30,19 @@ def fast(monkeypatch):
 
 @pytest.fixture
 def outbox_ws(tmp_path: Path) -> Path:
-    return make_workspace(tmp_path / "ws")
+    return make_workspace(tmp_path / "ws", issues=SEND_ISSUE)
 
 
 @pytest.fixture
 def mc_ws(tmp_path: Path, mailchimp, monkeypatch) -> Path:
     monkeypatch.setenv("MAILCHIMP_API_KEY", CANARY_KEY)
-    return mailchimp_workspace(tmp_path / "ws", mailchimp.url)
+    return make_workspace(
+        tmp_path / "ws",
+        provider="mailchimp",
+        api_url=mailchimp.url,
+        list_id=LIST_ID,
+        issues=SEND_ISSUE,
+    )
 
 
 def outbox_files(ws: Path) -> list[str]:
@@ -223,7 +229,9 @@ def key_forms(key: str, user: str = "copro-news") -> list[str]:
 )
 def test_a_key_pasted_into_api_url_is_never_shown(cli, tmp_path, monkeypatch, api_url):
     monkeypatch.setenv("MAILCHIMP_API_KEY", CANARY_KEY)
-    ws = make_workspace(tmp_path / "ws", provider="mailchimp", api_url=api_url, list_id="L1")
+    ws = make_workspace(
+        tmp_path / "ws", provider="mailchimp", api_url=api_url, list_id="L1", issues=SEND_ISSUE
+    )
     why = (
         "is not a web address"
         if api_url == CANARY_KEY

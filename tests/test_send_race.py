@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CANARY_KEY
+from tests.conftest import CANARY_KEY, make_workspace
 from tests.fake_mailchimp import FakeMailchimp
-from tests.send_helpers import LIST_ID, mailchimp_workspace
+from tests.send_helpers import LIST_ID, SEND_ISSUE
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX processes")
 
@@ -84,7 +84,16 @@ def one_run(root: Path, held: str, delay: float) -> Run:
             "TMPDIR": str(tmp),
             "HOME": str(root / "home"),
         }
-        clones = [mailchimp_workspace(root / name, fake.url) for name in ("alice", "bob")]
+        clones = [
+            make_workspace(
+                root / name,
+                provider="mailchimp",
+                api_url=fake.url,
+                list_id=LIST_ID,
+                issues=SEND_ISSUE,
+            )
+            for name in ("alice", "bob")
+        ]
         procs = [send_yes(ws, env) for ws in clones]
         outputs = [p.communicate(timeout=120) for p in procs]
         records = []
