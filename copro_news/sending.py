@@ -428,12 +428,9 @@ class SendFlow:
             )
         if campaign is None or campaign.status == CampaignStatus.DRAFT:
             return
-        if campaign.id in self._drafts_seen and not rec.resumable and campaign.status in (
-            CampaignStatus.SCHEDULED,
-            CampaignStatus.SENDING,
-            CampaignStatus.SENT,
-        ):
-            self._left_meanwhile(campaign)
+        left = campaign.gone or campaign.status == CampaignStatus.SCHEDULED
+        if left and campaign.id in self._drafts_seen and not rec.resumable:
+            self._left_meanwhile(campaign)  # a draft a moment ago, and this copy sent nothing
         self._settle(campaign)
         if campaign.status == CampaignStatus.CANCELED:
             raise RefusedError(
