@@ -82,6 +82,11 @@ SETTLE_MARGIN = 0.5
 SCHEDULE_FORMAT = "%Y-%m-%d %H:%M"
 
 ONE_ACTION = "Use one of --test, --schedule and --cancel at a time."
+EMPTY_SCHEDULE = (
+    "--schedule was given no date and time (an empty variable?); nothing was sent.",
+    'Write it as "YYYY-MM-DD HH:MM" in the workspace time zone, e.g. "2026-12-01 09:00", '
+    "or leave out --schedule to send now.",
+)
 SCHEDULED_CHANGED = (
     "The issue changed since it was scheduled: the content as it was then will go out."
 )
@@ -111,11 +116,7 @@ def format_when(when: datetime, zone: tzinfo) -> str:
 def parse_schedule(text: str, zone: tzinfo, *, now: datetime, step_minutes: int | None) -> datetime:
     """Read "YYYY-MM-DD HH:MM" in ``zone``; return it in UTC, or say plainly what is wrong."""
     if not text.strip():  # an empty shell variable: never taken for "now"
-        raise UsageError(
-            "--schedule was given no date and time (an empty variable?); nothing was sent.",
-            'Write it as "YYYY-MM-DD HH:MM" in the workspace time zone, e.g. "2026-12-01 09:00", '
-            "or leave out --schedule to send now.",
-        )
+        raise UsageError(*EMPTY_SCHEDULE)
     try:
         naive = datetime.strptime(text.strip(), SCHEDULE_FORMAT)
     except ValueError:
@@ -486,6 +487,12 @@ class SendFlow:
         except ProviderError:
             rec.withdraw(before)
             self._save()
+            if self.provider.shared:
+                # Refused: a provider that takes one campaign per marker refuses a second
+                # one, which another copy of the workspace made a moment ago.
+                made_meanwhile = self.locate()
+                if made_meanwhile is not None:
+                    return made_meanwhile
             raise
         self._note(campaign)
         rec.mark_created(campaign.id, campaign.list_name)
@@ -918,6 +925,8 @@ class SendRequest:
     def __post_init__(self) -> None:
         if sum((bool(self.test), self.schedule is not None, self.cancel)) > 1:
             raise UsageError(ONE_ACTION)
+        if self.schedule is not None and not self.schedule.strip():
+            raise UsageError(*EMPTY_SCHEDULE)
 
 
 def send_issue(

@@ -218,6 +218,27 @@ def test_after_a_lost_answer_this_copys_campaign_is_known_by_its_tag(ticking, tm
     assert not sendrecord.path_for(bob).exists()
 
 
+def test_a_create_refused_because_another_copy_made_it_takes_that_one(ticking, tmp_path):
+    """A provider that takes one campaign per marker (Buttondown's slug) refuses the second."""
+    fake = ticking
+    alice = copy_of_workspace(tmp_path / "alice")
+    bob = copy_of_workspace(tmp_path / "bob")
+    first = []
+
+    @contextmanager
+    def alice_creates_first(text):
+        if text.startswith("Creating the campaign") and not first:
+            first.append(flow(fake, alice).send_test(["alice@example.org"]))
+        yield
+
+    fake.fault("POST", "/campaigns", kind="error", status=400, nth=2, title="Invalid Resource")
+    b = flow(fake, bob, progress=alice_creates_first)
+    b.send()
+    camp = fake.only_campaign()
+    assert camp.sends == 1 and fake.count("POST", "/campaigns") == 2
+    assert sendrecord.load(bob).campaign_id == camp.doc["id"]
+
+
 def test_the_last_look_waits_until_the_providers_clock_has_passed_the_creation(mailchimp, tmp_path):
     now = [100.0]
     sleeps: list[tuple[float, int]] = []

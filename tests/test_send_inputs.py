@@ -75,6 +75,13 @@ def test_an_empty_schedule_with_mailchimp_sends_nothing(cli, mc_ws, mailchimp):
     assert mailchimp.total_sends == 0 and mailchimp.campaigns == {}
 
 
+def test_an_empty_schedule_is_refused_before_anything_else(cli, mc_ws, monkeypatch):
+    monkeypatch.delenv("MAILCHIMP_API_KEY")  # not even the key is looked for
+    r = cli("send", "--schedule", "", "--yes", cwd=mc_ws)
+    assert r.exit_code == 2
+    assert r.stderr.startswith("Error: --schedule was given no date and time")
+
+
 def test_an_empty_schedule_is_one_action_too(cli, outbox_ws):
     r = cli("send", "--schedule", "", "--test", "me@example.org", cwd=outbox_ws)
     assert r.exit_code == 2
