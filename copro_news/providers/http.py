@@ -208,8 +208,10 @@ def _refuse_unusable_key(key: Secret, label: str) -> None:
             elif ch in "\r\n":
                 what = "a line break"
             else:
-                name = unicodedata.name(ch, "a control character")
-                what = f"U+{ord(ch):04X} {name}"
+                name = unicodedata.name(ch, "")
+                what = (
+                    f"U+{ord(ch):04X} {name}" if name else f"a control character, U+{ord(ch):04X}"
+                )
             raise CredentialsError(
                 f"The {label} API key holds a character that no API key has ({what}).",
                 f"Copy the key again from {label} (letters, digits and dashes only), then run "
