@@ -20,7 +20,6 @@ import email.utils
 import errno
 import os
 import secrets
-import tempfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -253,7 +252,9 @@ def _create(path: Path, data: bytes) -> bool:
     The data goes to a temporary file beside it, which is linked to its name only once it
     is all written and synced: no one ever sees part of a message.
     """
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # Made 0666 so that the user's umask applies, as to any program's new file.
+    tmp = str(path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
     try:
         try:
             view = memoryview(data)
