@@ -145,6 +145,31 @@ def test_the_copy_whose_campaign_is_newer_deletes_it_and_stops(ticking, tmp_path
     assert fake.total_sends == 1
 
 
+def test_a_copy_that_finds_the_issue_scheduled_by_another_at_its_last_look(ticking, tmp_path):
+    fake = ticking
+    alice = copy_of_workspace(tmp_path / "alice")
+    bob = copy_of_workspace(tmp_path / "bob")
+    when = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    first = []
+
+    @contextmanager
+    def alice_schedules_first(text):
+        if text.startswith("Creating the campaign") and not first:
+            first.append(flow(fake, alice).send(when))
+        yield
+
+    with pytest.raises(RefusedError) as e:
+        flow(fake, bob, progress=alice_schedules_first).send(when)
+    (camp,) = fake.campaigns.values()
+    assert e.value.message == (
+        "Issue 2026-12 is already scheduled for Tue 1 Dec 2026 09:00 UTC to 'Team update' "
+        f"through Mailchimp, from another copy of the workspace (campaign {camp.doc['id']}). "
+        f"This copy sent nothing and deleted the draft it had made (campaign {fake.deleted[0]})."
+    )
+    assert camp.doc["status"] == "schedule" and fake.total_sends == 0
+    assert not sendrecord.path_for(bob).exists()
+
+
 def test_a_copy_with_a_record_follows_the_older_campaign_after_losing(ticking, tmp_path):
     """Both clones tested their own campaign at the same time; the newer one is deleted when
     its copy sends, and that copy's next send sends the older one."""
