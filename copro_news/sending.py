@@ -51,7 +51,6 @@ from copro_news.providers.base import (
     CampaignStatus,
     MailingList,
     Message,
-    Picture,
     Provider,
 )
 from copro_news.providers.http import OutcomeUnknown
@@ -59,6 +58,7 @@ from copro_news.sendrecord import Call, RecordState, SendRecord, issue_prefix
 
 if TYPE_CHECKING:
     from copro_news.content import Issue
+    from copro_news.images import LocalImage
     from copro_news.problems import Problem
     from copro_news.render import Build
     from copro_news.workspace import Workspace
@@ -534,13 +534,13 @@ class SendFlow:
         out.done.append("uploaded the HTML and text of the issue")
 
     # -- the issue's pictures in the provider's file store --------------------------------------
-    def _pictures(self) -> list[Picture]:
+    def _pictures(self) -> list[LocalImage]:
         """The issue's pictures once each, when the provider keeps them in a file store."""
         if not self.provider.stores_images or self.message is None:
             return []
         return list({p.sha256: p for p in self.message.images}.values())
 
-    def _pictures_to_store(self) -> list[Picture]:
+    def _pictures_to_store(self) -> list[LocalImage]:
         return [p for p in self._pictures() if not self.record.images.get(p.sha256)]
 
     def _store_pictures(self, out: SendOutcome) -> Message:
@@ -1080,8 +1080,11 @@ def _kept(name: str) -> bool:
 
 
 def _read(path: Path) -> bytes:
+    """A file's bytes; never waits on a FIFO nor reads a device without end."""
+    from copro_news.fsutil import read_regular
+
     try:
-        return path.read_bytes()
+        return read_regular(path, 64 * 1024 * 1024)
     except OSError:
         return b"\0unreadable"
 
@@ -1155,5 +1158,5 @@ def message_for(ws: Workspace, build: Build) -> Message:
         html=build.html,
         text=build.text,
         eml=build.eml,
-        images=tuple(getattr(build, "images", ())),
+        images=build.images,
     )

@@ -5,13 +5,15 @@ and the HTML that is uploaded points at them instead of ``cid:``."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from copro_news import sending, sendrecord
 from copro_news.credentials import Secret
 from copro_news.errors import ProviderError
+from copro_news.images import LocalImage
 from copro_news.providers import http
 from copro_news.providers.mailchimp import MailchimpProvider
 from copro_news.sending import SendFlow
@@ -21,31 +23,24 @@ from tests.send_helpers import LIST_ID, message
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x02" + bytes(40)
 
 
-@dataclass(frozen=True)
-class Picture:
+def picture(data: bytes) -> LocalImage:
     """A picture of the issue folder, as the build hands it to the providers."""
-
-    data: bytes
-    mime: str = "image/png"
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
-
-    @property
-    def cid(self) -> str:
-        return f"{self.sha256[:16]}@copro-news"
-
-    @property
-    def upload_name(self) -> str:
-        return f"copro-news-{self.sha256[:16]}.png"
+    return LocalImage(
+        rel="images/x.png",
+        path=Path("images/x.png"),
+        mime="image/png",
+        data=data,
+        sha256=hashlib.sha256(data).hexdigest(),
+        width=16,
+        height=16,
+    )
 
 
-SUN = Picture(PNG + b"sun")
-MOON = Picture(PNG + b"moon")
+SUN = picture(PNG + b"sun")
+MOON = picture(PNG + b"moon")
 
 
-def with_pictures(*pictures: Picture):
+def with_pictures(*pictures: LocalImage):
     html = "".join(f'<img src="cid:{p.cid}" alt="A picture">' for p in pictures)
     msg = message(html=f"<p>Hello</p>{html}<a href='*|UNSUB|*'>unsubscribe</a>")
     return replace(msg, images=tuple(pictures))

@@ -12,7 +12,10 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from copro_news.images import LocalImage
 
 #: What a test email's subject starts with, whatever the provider: a proof is never taken
 #: for the issue itself.
@@ -40,28 +43,14 @@ class MailingList:
     members: int | None
 
 
-class Picture(Protocol):
-    """A picture file of the issue folder, as the email carries it.
-
-    The HTML shows it as ``cid:<cid>``; a provider with a file store uploads it once, as
-    ``upload_name`` (made from its content, so that it is found again by that name).
-    """
-
-    @property
-    def cid(self) -> str: ...
-    @property
-    def sha256(self) -> str: ...
-    @property
-    def mime(self) -> str: ...
-    @property
-    def data(self) -> bytes: ...
-    @property
-    def upload_name(self) -> str: ...
-
-
 @dataclass(frozen=True)
 class Message:
-    """What goes out: the built issue, as every provider needs it."""
+    """What goes out: the built issue, as every provider needs it.
+
+    ``images`` are the pictures of the issue folder that ``html`` names as ``cid:<cid>``:
+    the .eml carries them; a provider with a file store uploads each and puts its address
+    in their place.
+    """
 
     issue_id: str
     subject: str
@@ -72,8 +61,7 @@ class Message:
     html: str
     text: str
     eml: bytes
-    #: The pictures of the issue folder that ``html`` shows as ``cid:<cid>``.
-    images: tuple[Picture, ...] = ()
+    images: tuple[LocalImage, ...] = ()
 
     def with_image_urls(self, urls: dict[str, str]) -> Message:
         """This message with each picture's ``cid:`` replaced by its URL (``urls``: by
@@ -199,7 +187,7 @@ class Provider(ABC):
         """The pictures among ``names`` already in the file store: name -> URL."""
         raise NotImplementedError(f"{self.label} has no file store")
 
-    def upload_image(self, image: Picture) -> str:
+    def upload_image(self, image: LocalImage) -> str:
         """Put ``image`` in the file store as ``image.upload_name``; return its URL. Never
         retried: after a lost answer, :meth:`find_images` tells whether it is there."""
         raise NotImplementedError(f"{self.label} has no file store")

@@ -11,7 +11,7 @@ import base64
 import re
 from collections.abc import Collection
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from copro_news.errors import CredentialsError, ProviderError
 from copro_news.providers.base import (
@@ -19,12 +19,14 @@ from copro_news.providers.base import (
     CampaignStatus,
     MailingList,
     Message,
-    Picture,
     Provider,
     oldest_first,
 )
 from copro_news.providers.http import HttpClient
 from copro_news.secret import Secret
+
+if TYPE_CHECKING:
+    from copro_news.images import LocalImage
 
 PAGE = 1000
 STATUSES = {
@@ -228,7 +230,7 @@ class MailchimpProvider(Provider):
                 break
         return found
 
-    def upload_image(self, image: Picture) -> str:
+    def upload_image(self, image: LocalImage) -> str:
         doc = self._call(
             "POST",
             "/file-manager/files",
