@@ -212,6 +212,27 @@ class Url(Text):
         return text
 
 
+class ApiUrl(Url):
+    """The base URL of a provider's API. Its value is never shown back: an API key pasted
+    here by mistake must not be printed. A user name or key before the host is refused."""
+
+    def convert(self, value: object, key: str) -> Any:
+        from urllib.parse import urlsplit
+
+        try:
+            text = super().convert(value, key)
+        except Invalid as e:
+            raise Invalid(e.what, e.hint, show_value=False) from None
+        if "@" in urlsplit(text).netloc:
+            raise Invalid(
+                "holds a user name or key before the host",
+                "Take it out: copro-news takes the API key from the environment or from "
+                "'copro-news login', never from copro-news.toml.",
+                show_value=False,
+            )
+        return text
+
+
 class TimeZone(Text):
     name = "time zone"
 
@@ -1003,7 +1024,7 @@ class ProviderSettings:
     )
     list: str = setting(Text(), "The provider's list or audience id (see: copro-news lists).")
     api_url: str = setting(
-        Url(empty=True, hint="It starts with https:// (or http:// for a local test server)."),
+        ApiUrl(empty=True, hint="It starts with https:// (or http:// for a local test server)."),
         "Optional: another base URL for the provider's API (a test server, a region).",
     )
 
