@@ -521,3 +521,44 @@ def test_the_link_and_image_rules_run_over_the_page(cli, tmp_path):
     # the calendar services' links are made by copro-news, never fetched as a person's link
     assert not [p for (_, p) in server.hits if "calendar" in p]
     assert "calendar.google.com" not in r.stderr and "outlook" not in r.stderr
+
+
+# --- mistakes, and the preview --------------------------------------------------------------------
+
+
+def test_a_mistake_in_a_web_template_is_shown_at_its_line(cli, team):
+    own = team / "templates" / "web" / "page.html"
+    own.parent.mkdir(parents=True)
+    own.write_text("<!DOCTYPE html>\n<title>{{ subject }}</title>\n{{ issue.titel }}\n")
+    r = cli("web", JUNE, "--offline", cwd=team)
+    assert r.exit_code == 1
+    assert "A template has a mistake in templates/web/page.html, line 3:" in r.stderr
+    assert not (team / "site").exists()
+
+
+def test_an_issue_with_errors_is_not_written(cli, team):
+    snippet = team / "drafts" / JUNE / "events" / "hive.md"
+    snippet.write_text(snippet.read_text().replace("start: 2026-06-23", "start: someday"))
+    r = cli("web", JUNE, "--offline", cwd=team)
+    assert r.exit_code == 1
+    assert f"drafts/{JUNE}/events/hive.md:3: field-invalid" in " ".join(r.stderr.split())
+    assert not (team / "site").exists()
+
+
+def test_the_preview_serves_the_web_page_its_pictures_and_calendar_files(team):
+    from tests.preview_support import get, running_preview
+
+    folder = team / "drafts" / JUNE
+    with running_preview(team, folder, watch=False) as running:
+        status, headers, page = get(running.url, "/web/index.html")
+        assert (status, headers["content-type"]) == (200, "text/html; charset=utf-8")
+        assert page.decode() == running.preview.snapshot.web
+        assert b"<h1>Team update: June 2026</h1>" in page
+        status, headers, data = get(running.url, "/web/images/sun.png")
+        assert (status, headers["content-type"]) == (200, "image/png")
+        assert data == (folder / "images" / "sun.png").read_bytes()
+        status, _, data = get(running.url, "/web/hive.ics")
+        assert status == 200 and b"DTSTART;VALUE=DATE:20260623" in data
+        for wrong in ("/web/../issue.md", "/web/build/web.html", "/web/%2e%2e/copro-news.toml"):
+            assert get(running.url, wrong)[0] == 404, wrong
+    assert not (folder / "calendar.json").exists() and not (team / "site").exists()
