@@ -149,8 +149,11 @@ def render_page(ws: Workspace, issue: Issue) -> WebPage:
     from markupsafe import Markup
 
     try:
-        body = render_web_body(ws, issue, link_base="", ics_base="")
-        ctx = web_context(ws, issue, link_base="", ics_base="")
+        # The .ics files are beside the page; they are linked once the web edition has an
+        # address, as in the email and the CMS copy.
+        ics_base = "" if url else None
+        body = render_web_body(ws, issue, link_base="", ics_base=ics_base)
+        ctx = web_context(ws, issue, link_base="", ics_base=ics_base)
         published = published_at(ws, issue)
         ctx.update(
             body=Markup(body),

@@ -213,7 +213,8 @@ def test_without_a_base_url_web_warns_once_and_leaves_out_what_needs_it(cli, tmp
     assert "1 warning (listed above)." in r.stdout
     page = read(root, f"site/{JUNE}/index.html")
     assert 'rel="canonical"' not in page and "og:url" not in page and "og:image" not in page
-    assert '<a href="hive.ics">' in page  # beside the page, its .ics works without an address
+    assert ".ics" not in page  # the .ics links wait for the address: here, as everywhere
+    assert (root / "site" / JUNE / "hive.ics").is_file()  # the files are ready beside it
     fragment = read(root, f"drafts/{JUNE}/build/web.html")
     assert ".ics" not in fragment  # pasted elsewhere, a path beside the page would be broken
     assert "Google Calendar" in fragment and "Outlook" in fragment
@@ -562,3 +563,17 @@ def test_the_preview_serves_the_web_page_its_pictures_and_calendar_files(team):
         for wrong in ("/web/../issue.md", "/web/build/web.html", "/web/%2e%2e/copro-news.toml"):
             assert get(running.url, wrong)[0] == 404, wrong
     assert not (folder / "calendar.json").exists() and not (team / "site").exists()
+
+
+def test_the_workspace_may_have_a_stylesheet_of_its_own_for_the_web(cli, team):
+    own = team / "templates" / "web" / "style.css"
+    own.parent.mkdir(parents=True)
+    own.write_text("main { border: 4px solid rebeccapurple; } /* </style><script> */\n")
+    assert cli("web", "--all", "--offline", cwd=team).exit_code == 0
+    for page in (f"site/{JUNE}/index.html", "site/index.html"):
+        text = read(team, page)
+        assert "rebeccapurple" in text and ".calendar-links {" not in text
+        document, _ = parse_html5(text)
+        assert list(document.iter("script")) == []  # a stylesheet never ends its <style>
+    r = cli("templates", cwd=team)
+    assert "web/style.css" in r.stdout and "web/page.html" in r.stdout
