@@ -561,16 +561,41 @@ def inline_css(html: str, base_url: str | None = None) -> str:
     return inliner.transform(pretty_print=False)
 
 
+def list_headers(settings: Settings) -> dict[str, str]:
+    """The headers that bulk-sender rules ask for (RFC 2369, 2919, 8058).
+
+    ``List-Unsubscribe`` names the workspace's one-click unsubscribe page
+    (``[links] unsubscribe``) and a mailto: address; ``List-Unsubscribe-Post`` says the page
+    takes a one-click POST. ``List-Id`` names the newsletter. A provider that sends to the
+    list (Mailchimp, Buttondown) writes its own, per subscriber.
+    """
+    sender = settings.sender
+    address = sender.reply_to or sender.email
+    page = settings.links.get("unsubscribe", "")
+    links = []
+    if page.startswith("https://"):
+        links.append(f"<{page}>")
+    links.append(f"<mailto:{address}?subject=Unsubscribe>")
+    headers = {"List-Unsubscribe": ", ".join(links)}
+    if page.startswith("https://"):
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    domain = sender.email.rsplit("@", 1)[-1].lower() if "@" in sender.email else "invalid"
+    label = re.sub(r"[^a-z0-9]+", "-", settings.name.lower()).strip("-") or "newsletter"
+    name = re.sub(r'["\\\r\n]', "", settings.name)
+    headers["List-Id"] = f'"{name}" <{label}.{domain}>'
+    return headers
+
+
 def make_eml(
     settings: Settings,
     subject: str,
     text: str,
     html: str,
-    unsubscribe: str,
     when: datetime | None = None,
     to: str | None = None,
 ) -> bytes:
-    """A complete MIME message: multipart/alternative, text then HTML, UTF-8."""
+    """A complete MIME message: multipart/alternative, text then HTML, UTF-8, with a
+    Message-ID of its own and the list headers (:func:`list_headers`)."""
     from email.headerregistry import Address
     from email.message import EmailMessage
     from email.policy import SMTP
@@ -586,10 +611,8 @@ def make_eml(
     msg["Date"] = format_datetime(when or datetime.now().astimezone())
     domain = sender.email.rsplit("@", 1)[-1] if "@" in sender.email else None
     msg["Message-ID"] = make_msgid(domain=domain)
-    if unsubscribe.startswith(("http://", "https://", "mailto:")):
-        msg["List-Unsubscribe"] = f"<{unsubscribe}>"
-        if unsubscribe.startswith("http"):
-            msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    for name, value in list_headers(settings).items():
+        msg[name] = value
     msg["X-Mailer"] = "copro-news"
     msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
@@ -651,7 +674,7 @@ def build_issue(
             )
         )
     html = html.replace(_UNSUB_SENTINEL, unsubscribe.replace("&", "&amp;")).rstrip("\n") + "\n"
-    eml = make_eml(settings, issue.subject, text, html, unsubscribe, when)
+    eml = make_eml(settings, issue.subject, text, html, when)
     return Build(
         issue=issue,
         subject=issue.subject,

@@ -162,6 +162,7 @@ def test_init_asks_on_a_terminal(tmp_path):
         "news@camden.example.org",
         "2 Hill Road, London",
         "",
+        "",
     ]
     code, output = on_terminal(["init", "news"], tmp_path, answers)
     assert code == 0, output

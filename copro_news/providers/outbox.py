@@ -185,6 +185,8 @@ class OutboxProvider(Provider):
         msg["To"] = to
         del msg["Date"]
         msg["Date"] = email.utils.format_datetime(self.clock().astimezone(UTC))
+        del msg["Message-ID"]  # every message written is a message of its own
+        msg["Message-ID"] = email.utils.make_msgid(domain=msg["From"].addresses[0].domain)
         msg[H_KIND] = kind
         stamp = when.astimezone(UTC).strftime(STAMP)
         self.folder.mkdir(parents=True, exist_ok=True)
