@@ -219,9 +219,20 @@ def template_folders(ws: Workspace) -> tuple[Path, ...]:
 TemplateSource = tuple[str, str, Callable[[], bool]]
 
 
+class TemplateOutside(Exception):
+    """A template that is a link to a file outside the template folders."""
+
+    def __init__(self, path: Path, target: Path) -> None:
+        super().__init__(f"{path} leads outside the template folders, to {target}")
+        self.path = path
+        self.target = target
+
+
 def _template_finder(folders: tuple[Path, ...]) -> Callable[[str], TemplateSource | None]:
     """How templates are found: in the first of ``folders`` that has the file.
 
+    Only regular files inside the folders are read, links resolved: a link that leads
+    elsewhere (``templates/x.html -> /etc/passwd``) raises TemplateOutside.
     A compiled template is reused while its file holds the same text and no earlier folder
     has gained a file of that name, so a save in templates/ shows at the next render.
     """
@@ -234,11 +245,14 @@ def _template_finder(folders: tuple[Path, ...]) -> Callable[[str], TemplateSourc
         if found is None:
             return None
         path, earlier = candidates[found], candidates[:found]
-        data = path.read_bytes()
+        target = path.resolve()
+        if not target.is_relative_to(folders[found].resolve()):
+            raise TemplateOutside(path, target)
+        data = target.read_bytes()
 
         def uptodate() -> bool:
             try:
-                same = path.read_bytes() == data
+                same = path.resolve() == target and target.read_bytes() == data
             except OSError:
                 return False
             return same and not any(p.is_file() for p in earlier)
@@ -250,11 +264,17 @@ def _template_finder(folders: tuple[Path, ...]) -> Callable[[str], TemplateSourc
 
 def make_environment(folders: tuple[Path, ...], locale: str) -> jinja2.Environment:
     """The Jinja2 environment over ``folders``: the one place that says how templates are
-    compiled and what they may use."""
+    compiled and what they may use.
+
+    Templates run in the sandbox of :mod:`copro_news.sandbox`: the content and the filters
+    below, nothing of Python's insides, and limits on time and size.
+    """
     import jinja2
     from markupsafe import Markup
 
-    env = jinja2.Environment(
+    from copro_news.sandbox import LimitedSandbox
+
+    env = LimitedSandbox(
         loader=jinja2.FunctionLoader(_template_finder(folders)),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=False),
         undefined=jinja2.StrictUndefined,
@@ -274,6 +294,7 @@ def make_environment(folders: tuple[Path, ...], locale: str) -> jinja2.Environme
     env.filters["underline"] = lambda text, char="-": f"{text}\n{char * len(str(text))}"
     env.globals["when"] = lambda start, end=None: dates.event_when(start, end, locale)
     env.globals["by"] = lambda d, year=None: dates.deadline(d, locale, issue_year=year)
+    env.limit_filters()
     env.bytecode_cache = _bytecode_cache(env)
     return env
 
@@ -310,6 +331,7 @@ def _bytecode_cache(env: jinja2.Environment) -> jinja2.BytecodeCache | None:
         __version__,
         jinja2.__version__,
         f"{type(env).__module__}.{type(env).__qualname__}",
+        getattr(env, "compiles", ""),
         (env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline, env.newline_sequence),
         escaped,
         sorted(env.filters),
@@ -358,6 +380,9 @@ def template_problem(ws: Workspace, e: BaseException) -> Problem | None:
     (a fault of copro-news, to be raised as it is).
     """
     import jinja2
+    from jinja2.sandbox import SecurityError
+
+    from copro_news.sandbox import MAX_RANGE, RenderLimit
 
     if isinstance(e, UnicodeDecodeError):
         return _undecodable_template(ws)
@@ -367,9 +392,39 @@ def template_problem(ws: Workspace, e: BaseException) -> Problem | None:
         name, line = e.filename or e.name, e.lineno
     else:
         name, line = _template_frame(ws, e)
-        if name is None and not isinstance(e, jinja2.TemplateError):
+        if isinstance(e, RenderLimit) and name is None:
+            name = e.filename
+        if name is None and not isinstance(e, (jinja2.TemplateError, TemplateOutside)):
             return None
     shown, where, line = _template_place(ws, name, line)
+    if isinstance(e, TemplateOutside):
+        link = ws.rel(e.path.parent) + "/" + e.path.name  # the link itself, not its target
+        return _template_invalid(
+            f"{link} is a link to {e.target}, outside the template folders"
+            + (f" (used{where})" if name else "")
+            + ": templates are read only from templates/ and the house style.",
+            f"Copy the file into templates/ instead of linking to it, or delete {link}.",
+            shown or link,
+            line,
+        )
+    too_big = isinstance(e, OverflowError) and "MAX_RANGE" in str(e)
+    if isinstance(e, RenderLimit) or too_big:
+        what = e.what if isinstance(e, RenderLimit) else f"a range of more than {MAX_RANGE:,}"
+        return _template_invalid(
+            f"A template{where}{',' if where else ''} asks for more than any email needs: {what}.",
+            "Templates fill in the issue's content: make the loop, the number or the text smaller.",
+            shown,
+            line,
+        )
+    if isinstance(e, SecurityError):
+        refused = _plain_refusal(e)
+        return _template_invalid(
+            f"A template{where}{',' if where else ''} uses something templates may not: {refused}.",
+            "Templates show the issue's content and settings; they cannot run programs or "
+            "reach into copro-news. Remove it from the template.",
+            shown,
+            line,
+        )
     if isinstance(e, jinja2.TemplateNotFound) and not isinstance(e, jinja2.TemplatesNotFound):
         return _template_invalid(
             f"A template{where} uses {e.name!r}, which does not exist.",
@@ -395,6 +450,17 @@ def template_problem(ws: Workspace, e: BaseException) -> Problem | None:
     if unknown:
         detail = f"a snippet has no field '{unknown.group(1)}'"
     return _template_invalid(f"A template has a mistake{where}: {detail}.", hint, shown, line)
+
+
+def _plain_refusal(e: BaseException) -> str:
+    """What the sandbox refused, in plain words."""
+    detail = str(e).rstrip(".")
+    attribute = re.search(r"access to attribute '([^']+)' of '([^']+)' object", detail)
+    if attribute:
+        return f"the hidden attribute '{attribute.group(1)}' (of a {attribute.group(2)})"
+    if "not safely callable" in detail:
+        return "a call that could change things (" + detail.split(" is not")[0] + ")"
+    return detail
 
 
 def _template_invalid(
@@ -512,13 +578,19 @@ def _context(ws: Workspace, issue: Issue, unsubscribe: str) -> dict[str, Any]:
     }
 
 
+def style_text(css: str) -> str:
+    """The stylesheet as it may stand inside <style>: a "</" anywhere in it (a comment, a
+    string) is written "<\\/", which CSS reads the same, so it can never end the element."""
+    return css.replace("</", "<\\/")
+
+
 def render_html(ws: Workspace, issue: Issue) -> str:
     """The email HTML before inlining, with the unsubscribe sentinel in place."""
     from markupsafe import Markup
 
     env = environment(ws)
     ctx = _context(ws, issue, _UNSUB_SENTINEL)
-    ctx["css"] = Markup(template_source(env, "style.css"))
+    ctx["css"] = Markup(style_text(template_source(env, "style.css")))
     return env.get_template("email.html").render(ctx)
 
 
@@ -671,6 +743,15 @@ def build_issue(
                 "put into the email.",
                 "Check the @media blocks of templates/style.css: a { or } is missing or extra.",
                 stylesheet,
+            )
+        )
+    if re.search(r"<script\b", html, re.IGNORECASE):
+        raise TemplateError(
+            _template_invalid(
+                "The built email holds a <script>: email programs refuse scripts, and spam "
+                "filters count them against the sender.",
+                "Remove <script> from templates/ (the templates, the stylesheet, its comments).",
+                stylesheet or "templates/email.html",
             )
         )
     html = html.replace(_UNSUB_SENTINEL, unsubscribe.replace("&", "&amp;")).rstrip("\n") + "\n"
