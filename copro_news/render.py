@@ -552,6 +552,17 @@ class Build:
         return self.html_bytes > GMAIL_CLIP_BYTES
 
 
+def text_direction(locale: str) -> str:
+    """ "rtl" for a language written right to left (ar, he, fa...), else "ltr"."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        order = Locale.parse(locale).character_order
+    except (UnknownLocaleError, ValueError):
+        return "ltr"
+    return "rtl" if order == "right-to-left" else "ltr"
+
+
 def _context(ws: Workspace, issue: Issue, unsubscribe: str) -> dict[str, Any]:
     settings = ws.settings
     sections = [(kind, issue.sections.get(kind, [])) for kind in SECTIONS]
@@ -575,6 +586,7 @@ def _context(ws: Workspace, issue: Issue, unsubscribe: str) -> dict[str, Any]:
         "unsubscribe_url": unsubscribe,
         "contact_email": settings.sender.reply_to or settings.sender.email,
         "lang": settings.locale.split("_")[0],
+        "dir": text_direction(settings.locale),
     }
 
 
@@ -632,6 +644,9 @@ def inline_css(html: str, base_url: str | None = None) -> str:
         allow_network=False,
         allow_loading_external_files=False,
         align_floating_images=False,
+        # widths and heights are written as attributes by the templates, in pixels: CSS
+        # values such as "auto" or "100%" are not valid there
+        disable_basic_attributes=["width", "height"],
     )
     return inliner.transform(pretty_print=False)
 

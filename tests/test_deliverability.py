@@ -6,7 +6,8 @@ import email
 import email.policy
 from pathlib import Path
 
-from tests.send_helpers import make_workspace
+from tests.conftest import make_workspace
+from tests.send_helpers import SEND_ISSUE
 
 UNSUBSCRIBE = "https://example.org/unsubscribe"
 
@@ -29,7 +30,7 @@ def parse(path: Path) -> email.message.EmailMessage:
 
 
 def test_the_eml_carries_one_click_unsubscribe_and_the_list_id(cli, tmp_path):
-    ws = with_unsubscribe_page(make_workspace(tmp_path / "ws"))
+    ws = with_unsubscribe_page(make_workspace(tmp_path / "ws", issues=SEND_ISSUE))
     r = cli("draft", cwd=ws)
     assert r.exit_code == 0, r.output
     msg = parse(ws / "drafts" / "2026-12" / "build" / "issue.eml")
@@ -43,7 +44,7 @@ def test_the_eml_carries_one_click_unsubscribe_and_the_list_id(cli, tmp_path):
 
 
 def test_without_an_unsubscribe_page_the_mailto_alone_and_no_one_click(cli, tmp_path):
-    ws = make_workspace(tmp_path / "ws")
+    ws = make_workspace(tmp_path / "ws", issues=SEND_ISSUE)
     assert cli("draft", cwd=ws).exit_code == 0
     msg = parse(ws / "drafts" / "2026-12" / "build" / "issue.eml")
     assert msg["List-Unsubscribe"] == "<mailto:hello@example.org?subject=Unsubscribe>"
@@ -52,7 +53,7 @@ def test_without_an_unsubscribe_page_the_mailto_alone_and_no_one_click(cli, tmp_
 
 
 def test_every_outbox_message_has_a_message_id_of_its_own(cli, tmp_path):
-    ws = with_unsubscribe_page(make_workspace(tmp_path / "ws"))
+    ws = with_unsubscribe_page(make_workspace(tmp_path / "ws", issues=SEND_ISSUE))
     assert cli("send", "--test", "me@example.org", cwd=ws).exit_code == 0
     assert cli("send", "--test", "you@example.org", cwd=ws).exit_code == 0
     r = cli("send", "--yes", cwd=ws)
