@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 GMAIL_CLIP_BYTES = 102 * 1024
 TEXT_WIDTH = 72
+#: No line of the text part is longer (RFC 5322's 78), but a web address alone on its line.
+LINE_LIMIT = 78
 # premailer joins every href with the base URL, which would mangle a provider's merge tag;
 # the footer links to this address and it is replaced after inlining.
 _UNSUB_SENTINEL = "https://unsubscribe.invalid/copro-news"
@@ -157,6 +159,45 @@ def markdown_text(text: str, width: int = TEXT_WIDTH) -> str:
             blocks.append("-" * 20)
     # tight lists: keep list items together
     return _join_blocks(blocks)
+
+
+def underline(text: object, char: str = "-") -> str:
+    """A heading for the text part: the text (wrapped to LINE_LIMIT), underlined."""
+    lines = _wrap(str(text), LINE_LIMIT) or [""]
+    return "\n".join(lines) + "\n" + char * max(len(line) for line in lines)
+
+
+def _wrap(text: str, width: int, indent: str = "", first: str = "") -> list[str]:
+    """``text`` in lines of ``width``, never breaking a word or a web address; the first
+    line starts with ``first``, the others with ``indent``."""
+    return textwrap.wrap(
+        text,
+        width=width,
+        initial_indent=first,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+_LEAD = re.compile(r"\s*(?:> )*(?:[-*] |\d+\. )?")
+
+
+def fit_lines(text: str, width: int = LINE_LIMIT) -> str:
+    """Every line of ``text`` within ``width``: a longer one is wrapped under its own indent
+    (a list item's text under the text), so that only a web address longer than ``width``
+    stands alone on a longer line."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        found = _LEAD.match(line)
+        lead = found.group() if found else ""
+        hanging = re.sub(r"[-*]|\d+\.", lambda m: " " * len(m.group()), lead)
+        body = line[len(lead) :]
+        out.extend(_wrap(body, width, hanging, lead) or [line])
+    return "\n".join(out)
 
 
 def _join_blocks(blocks: list[str]) -> str:
@@ -291,7 +332,7 @@ def make_environment(folders: tuple[Path, ...], locale: str) -> jinja2.Environme
     env.filters["wrap"] = lambda text, width=TEXT_WIDTH: "\n".join(
         textwrap.wrap(str(text), width=width, break_long_words=False, break_on_hyphens=False)
     )
-    env.filters["underline"] = lambda text, char="-": f"{text}\n{char * len(str(text))}"
+    env.filters["underline"] = underline
     env.globals["when"] = lambda start, end=None: dates.event_when(start, end, locale)
     env.globals["by"] = lambda d, year=None: dates.deadline(d, locale, issue_year=year)
     env.limit_filters()
@@ -615,7 +656,7 @@ def render_text(ws: Workspace, issue: Issue, unsubscribe: str) -> str:
         if line == "" and out and out[-1] == "":
             continue
         out.append(line)
-    return "\n".join(out).strip() + "\n"
+    return fit_lines("\n".join(out).strip()) + "\n"
 
 
 def inline_css(html: str, base_url: str | None = None) -> str:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
+import shutil
 from pathlib import Path
 
-from tests.conftest import make_workspace
+from tests.conftest import ROOT, SETTINGS, make_workspace
+from tests.helpers import snippet
+from tests.preview_support import example_workspace
 from tests.send_helpers import SEND_ISSUE
 
 UNSUBSCRIBE = "https://example.org/unsubscribe"
@@ -94,3 +98,61 @@ def test_init_asks_for_the_unsubscribe_page_and_writes_it(cli, tmp_path):
     assert r.exit_code == 0, r.output
     (eml,) = (tmp_path / "news" / "drafts").glob("*/build/issue.eml")
     assert parse(eml)["List-Unsubscribe"].startswith("<https://camden.example.org/leave>, ")
+
+
+# --- the plain-text part -----------------------------------------------------------------------
+
+URL_ALONE = re.compile(r"^\s*\(?(?:https?://|mailto:)\S+$")
+
+
+def overlong(text: str) -> list[str]:
+    """Lines over 78 characters that are not a web address alone on its line."""
+    return [line for line in text.splitlines() if len(line) > 78 and not URL_ALONE.match(line)]
+
+
+def test_the_text_of_every_issue_we_have_fits_78_columns(cli, tmp_path):
+    example = tmp_path / "example"
+    example_workspace(example)
+    fixture = make_workspace(tmp_path / "fixture", fixture="march-2022")
+    repository = tmp_path / "repository"
+    repository.mkdir()
+    shutil.copy(ROOT / "copro-news.toml", repository / "copro-news.toml")
+    shutil.copytree(ROOT / "drafts", repository / "drafts", ignore=shutil.ignore_patterns("build"))
+    for root in (example, fixture, repository):
+        r = cli("draft", cwd=root)
+        assert r.exit_code == 0, r.output
+        (text,) = (root / "drafts").glob("*/build/issue.txt")
+        assert overlong(text.read_text(encoding="utf-8")) == [], root.name
+
+
+LONG_URL = (
+    "https://www.example.org/consultations/2026/share-your-views-on-next-years-programme"
+    "?ref=newsletter&step=1"
+)
+
+
+def test_long_lines_are_wrapped_and_web_addresses_never_broken(cli, tmp_path):
+    long_name = "The Very Long Named Co-Production Collective of the North and the Midlands"
+    issue = snippet(
+        f'subject: "{"A subject that goes on and on " * 3}"\ndate: 2026-12-01\n'
+        "check-ignore: [sections-empty]",
+        "Hello.\n\n"
+        f"- a list item that is long enough to need wrapping when it is written out as text, "
+        f"with [a link]({LONG_URL}) in it\n",
+    )
+    root = make_workspace(
+        tmp_path / "ws",
+        settings=SETTINGS.replace('name = "Co-Production Collective"', f'name = "{long_name}"'),
+        issues={"2026-12": {"issue.md": issue}},
+    )
+    r = cli("draft", cwd=root)
+    assert r.exit_code == 0, r.output
+    text = (root / "drafts" / "2026-12" / "build" / "issue.txt").read_text(encoding="utf-8")
+    assert overlong(text) == [], text
+    assert f"\n  ({LONG_URL})\n" in text  # whole, on a line of its own, under the item's text
+    assert "\n  out as text, with a link\n" in text
+    footer = text[text.index("You receive") :]
+    assert footer.startswith("You receive this email because you signed up to hear from The")
+    assert all(len(line) <= 78 for line in footer.splitlines()[:2])
+    heading = text.splitlines()[3:6]
+    assert max(len(line) for line in heading) <= 78
