@@ -117,7 +117,7 @@ def test_a_scheduled_issue_counts_and_is_named(cli, tmp_path):
 def test_an_issue_that_never_went_out_is_not_compared(cli, tmp_path):
     root = tmp_path / "ws"
     first = example_workspace(root).name
-    folder, second = copy_of(root, first)
+    _, second = copy_of(root, first)
     r = cli("check", second, "--offline", "--json", cwd=root)
     assert "content-repeated" not in r.stdout  # the first was only drafted
 
