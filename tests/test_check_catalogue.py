@@ -36,6 +36,11 @@ EXAMPLES: dict[str, tuple[dict[str, object], str | None, bool]] = {
         None,
         False,
     ),
+    "repeat-mismatch": (
+        {"events/e.md": event("Cuppa", "2026-12-08 12:30", repeat="first tuesday")},
+        None,
+        False,
+    ),
     "month-mismatch": ({}, '---\nsubject: "Team update: March"\ndate: 2026-12-01\n---\n', False),
     "run-together": ({"stories/s.md": story("News", "the potential ofco-production")}, None, False),
     "placeholder-left": ({"stories/s.md": story("News", "Venue TBC")}, None, False),
@@ -90,6 +95,22 @@ EXAMPLES: dict[str, tuple[dict[str, object], str | None, bool]] = {
     ),
     "image-broken": ({"stories/s.md": story("P", "![Team]({base}/gone)")}, None, True),
     "image-heavy": ({"stories/s.md": story("P", "![Team]({base}/heavy.jpg)")}, None, True),
+    "image-invalid": (
+        {"stories/s.md": story("P", "![Team](/Users/comms/Pictures/team.jpg)")},
+        None,
+        False,
+    ),
+    "snippet-misplaced": (
+        {"stories/hive.md": event("Hive", "2026-12-08", location="Online")},
+        None,
+        False,
+    ),
+    "link-invalid": (
+        {"stories/s.md": story("L", "[Book](https://example.org/\u200bbook)")},
+        None,
+        False,
+    ),
+    "time-ambiguous": ({"events/e.md": event("Late", "2026-10-25 01:30")}, None, False),
 }
 SETTINGS_EXAMPLES = {
     "settings-invalid": SETTINGS.replace('timezone = "Europe/London"', 'timezone = "London"'),

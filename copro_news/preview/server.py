@@ -29,23 +29,22 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from copro_news.images import IMAGE_SUFFIXES, LocalImage
 from copro_news.problems import Problem, count, plural
 
 LOOPBACK = "127.0.0.1"
 HEARTBEAT_SECONDS = 15.0
+# One thread per connection, at most this many at once: a few pages (each holds its event
+# stream and a few kept-alive connections) fit easily; beyond it a connection gets 503.
+MAX_CONNECTIONS = 64
+IDLE_SECONDS = 15.0  # a connection that sends no request for this long is closed
 # watchfiles groups the events of one save: it waits STEP ms for more, at most DEBOUNCE ms.
 WATCH_STEP_MS = 10
 WATCH_DEBOUNCE_MS = 400
 
-# Files of the issue folder that the email may show (served from /issue/...).
-ASSET_TYPES = {
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".avif": "image/avif",
-}
+# Files of the issue folder that the email may show (served from /issue/...): the pictures
+# an email carries.
+ASSET_TYPES = IMAGE_SUFFIXES
 # The page's own files: a fixed list, never a path joined from the request.
 PAGE_FILES = {
     "/": ("index.html", "text/html; charset=utf-8"),
@@ -94,6 +93,7 @@ class Snapshot:
     hint: str | None = None
     built_at: float = 0.0
     ms: float = 0.0
+    at: str = ""  # the send time the problems were judged at, in words
 
     @property
     def error_count(self) -> int:
@@ -106,7 +106,7 @@ class Snapshot:
     def digest(self) -> str:
         """What the page shows, hashed: a rebuild that changes nothing is not pushed."""
         h = hashlib.sha256()
-        parts = [self.ok, self.subject, self.preheader, self.sender, self.html, self.text]
+        parts = [self.ok, self.subject, self.preheader, self.sender, self.html, self.text, self.at]
         parts += [self.message, self.hint, [p.to_dict() for p in self.problems]]
         h.update(json.dumps(parts, sort_keys=True, default=str).encode("utf-8"))
         return h.hexdigest()
@@ -130,6 +130,7 @@ class Snapshot:
             "hint": self.hint,
             "built_at": self.built_at,
             "ms": round(self.ms, 1),
+            "at": self.at,
         }
 
 
@@ -139,6 +140,7 @@ def build_snapshot(root: Path, folder: Path, *, version: int = 0, boot: str = ""
     Never raises for anything in the workspace: a problem becomes a snapshot that is not ok.
     """
     from copro_news.build import build_with_problems
+    from copro_news.checks import send_time
     from copro_news.content import load_issue
     from copro_news.errors import ContentError, CoproNewsError, SettingsError, TemplateError
     from copro_news.workspace import load_workspace
@@ -161,7 +163,9 @@ def build_snapshot(root: Path, folder: Path, *, version: int = 0, boot: str = ""
             )
         issue = load_issue(ws, folder)
         base["subject"], base["preheader"] = issue.subject, issue.preheader
-        build, problems = build_with_problems(ws, issue)
+        judged = send_time(ws, issue)
+        base["at"] = judged.describe()
+        build, problems = build_with_problems(ws, issue, at=judged.at)
     except (ContentError, SettingsError) as e:
         errors = count(e.problems)[0]
         where = "copro-news.toml" if isinstance(e, SettingsError) else "The issue"
@@ -193,10 +197,20 @@ def build_snapshot(root: Path, folder: Path, *, version: int = 0, boot: str = ""
         ok=True,
         subject=build.subject,
         preheader=build.preheader,
-        html=build.html,
+        html=served_html(build.html, build.images),
         text=build.text,
         problems=list(problems),
     )
+
+
+def served_html(html: str, pictures: Iterable[LocalImage]) -> str:
+    """The email's HTML as the preview serves it: each picture of the issue folder, named
+    ``cid:`` in the email, at its address on this server (/issue/images/sun.jpg)."""
+    from urllib.parse import quote
+
+    for picture in pictures:
+        html = html.replace(picture.src, "/issue/" + quote(picture.rel))
+    return html
 
 
 # --- the state every request and the watcher share ----------------------------------------------
@@ -245,8 +259,12 @@ class Preview:
                 self._snapshot, self._digest = snap, digest
                 self._cond.notify_all()
         if self.on_build is not None:
-            with contextlib.suppress(Exception):
+            try:
                 self.on_build(snap)
+            except (Exception, SystemExit):
+                # The report has nowhere to go (its pipe or terminal closed: rich raises
+                # SystemExit on a broken pipe). The page is what matters: build on, quietly.
+                self.on_build = None
         return snap
 
     def request_rebuild(self) -> None:
@@ -259,7 +277,8 @@ class Preview:
                 continue
             self._dirty.clear()
             if not stop.is_set():
-                self.rebuild()
+                with contextlib.suppress(Exception):  # one failed build never stops the next
+                    self.rebuild()
 
     def wait_newer(self, version: int, timeout: float) -> Snapshot | None:
         """The snapshot after ``version``, or None at the timeout or when closing."""
@@ -478,6 +497,7 @@ class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     block_on_close = False
+    request_queue_size = 128  # a page opens several connections at once; none waits a second
 
     def __init__(self, address: tuple[str, int], preview: Preview) -> None:
         import socket
@@ -487,7 +507,37 @@ class PreviewServer(ThreadingHTTPServer):
         self.preview = preview
         self.check_host = is_loopback(address[0])
         self.stopping = threading.Event()
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         super().__init__(address, PreviewHandler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """A thread for the connection while fewer than MAX_CONNECTIONS are open; else a
+        short 503 from this thread, and the connection is closed."""
+        if not self.slots.acquire(blocking=False):
+            self._refuse(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+    def _refuse(self, request: Any) -> None:
+        body = b"Too many connections to the preview; try again in a moment.\n"
+        head = (
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            f"Content-Length: {len(body)}\r\nRetry-After: 2\r\nConnection: close\r\n\r\n"
+        )
+        with contextlib.suppress(OSError):
+            request.settimeout(0.5)
+            request.sendall(head.encode("ascii") + body)
+        self.shutdown_request(request)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A request that fails (a page closed mid-answer) costs that request only, quietly."""
@@ -506,7 +556,7 @@ class PreviewServer(ThreadingHTTPServer):
 class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewServer
     protocol_version = "HTTP/1.1"
-    timeout = 120  # an idle kept-alive connection is closed after this many seconds
+    timeout = IDLE_SECONDS  # an idle connection (kept alive, or silent) is closed after it
     server_version = "copro-news-preview"
     sys_version = ""
 
