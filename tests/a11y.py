@@ -88,6 +88,7 @@ class Audit:
     mode: Mode
     found: list[dict[str, Any]]
     screenshot: Path
+    overflow: int  # how far the page scrolls sideways, in CSS pixels (0: it reflows)
 
     @property
     def failing(self) -> list[str]:
@@ -124,6 +125,9 @@ def audit(
             if ready is not None:
                 ready(page)
             found = violations(page)
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
             if frame is not None:  # a sandboxed frame runs no script: its page on its own
                 element = page.query_selector(frame)
                 inner = element.content_frame() if element is not None else None
@@ -136,5 +140,5 @@ def audit(
             page.screenshot(path=str(shot), full_page=True)
         finally:
             context.close()
-        audits.append(Audit(mode, found, shot))
+        audits.append(Audit(mode, found, shot, overflow))
     return audits

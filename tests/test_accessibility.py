@@ -25,7 +25,10 @@ def browser():
 
 
 def report(audits) -> str:
-    return "\n".join(f"{a.mode.name}: {line}" for a in audits for line in a.failing)
+    """Every failing finding, and a page that scrolls sideways (it must reflow at 375 px)."""
+    lines = [f"{a.mode.name}: {line}" for a in audits for line in a.failing]
+    lines += [f"{a.mode.name}: scrolls {a.overflow} px sideways" for a in audits if a.overflow]
+    return "\n".join(lines)
 
 
 def built_email(cli, root: Path) -> Path:
@@ -65,11 +68,12 @@ def test_the_preview_page_has_no_serious_violation_in_any_mode(browser, tmp_path
 
 
 def test_the_audit_finds_what_it_is_there_to_find(browser, tmp_path):
-    """A page with grey on grey, an image without alt and no lang fails: the audit can fail."""
+    """Grey on grey, an image without alt, no lang, too wide for a phone: the audit fails."""
     page = tmp_path / "bad.html"
     page.write_text(
         '<!DOCTYPE html><html><head><title>x</title></head><body style="background:#fff">'
         '<p style="color:#bbb">Hard to read</p><img src="data:," width="10" height="10">'
+        '<div style="width:800px">Wider than a phone</div>'
         "</body></html>",
         encoding="utf-8",
     )
@@ -77,3 +81,5 @@ def test_the_audit_finds_what_it_is_there_to_find(browser, tmp_path):
     found = report(audits)
     for rule in ("color-contrast (serious)", "image-alt (critical)", "html-has-lang (serious)"):
         assert found.count(rule) == 3, found  # in each of the three modes
+    assert "375px: scrolls 433 px sideways" in found  # 800 px and the body's margins
+    assert "light: scrolls" not in found
