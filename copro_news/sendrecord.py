@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from copro_news.errors import CoproNewsError
-from copro_news.fsutil import atomic_write
+from copro_news.fsutil import atomic_write, read_regular
 
 FILENAME = "send.json"
+MAX_RECORD_BYTES = 10_000_000  # a record is a few KB; a bigger file is not one
 VERSION = 1
 
 
@@ -359,11 +360,15 @@ def load(
     path = path_for(issue_dir)
     shown = shown_as or str(path)
     try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_RECORD_BYTES)  # a pipe or a device never blocks
     except FileNotFoundError:
         return None
     except OSError as e:
-        raise RecordError(f"Cannot read {shown}: {e.strerror}.") from None
+        raise RecordError(
+            f"Cannot read {shown}: {e.strerror}.",
+            f"send.json is a file copro-news writes; restore it from git "
+            f"(git checkout -- {shown}).",
+        ) from None
     unreadable = f"{shown} is not a send record copro-news can read"
     restore = (
         f"Restore it from git (git checkout -- {shown}); without it copro-news cannot "

@@ -1152,6 +1152,10 @@ def _signup(value: Callable[[str], Any]) -> str:
     return str(value("links.website")).rstrip("/") + "/newsletter"
 
 
+def _unsubscribe(value: Callable[[str], Any]) -> str:
+    return str(value("links.website")).rstrip("/") + "/unsubscribe"
+
+
 @dataclass
 class Settings:
     name: str = setting(
@@ -1187,6 +1191,14 @@ class Settings:
                 Url(mailto=True, hint="It starts with https://"),
                 "The sign-up page, for readers of a forwarded copy.",
                 example=_signup,
+            ),
+            Entry(
+                "unsubscribe",
+                Url(hint="It starts with https://"),
+                "The page that unsubscribes a reader in one click, also when mail programs "
+                "post to it (RFC 8058): the footer and the List-Unsubscribe header link to it.",
+                example=_unsubscribe,
+                ask="Unsubscribe page (one click, https://)",
             ),
         ),
         'Shown in the footer; add more, e.g. instagram = "https://..."',

@@ -31,6 +31,7 @@ from copro_news.render import (
     calendar_event,
     environment,
     render_web_body,
+    style_text,
     template_problem,
     template_source,
     web_context,
@@ -124,8 +125,7 @@ def published_at(ws: Workspace, issue: Issue) -> datetime:
 def _stylesheet(ws: Workspace) -> Any:
     from markupsafe import Markup
 
-    css = template_source(environment(ws), "web/style.css")
-    return Markup(css.replace("</", "<\\/"))  # never the end of the <style> element
+    return Markup(style_text(template_source(environment(ws), "web/style.css")))
 
 
 def _description(issue: Issue) -> str:

@@ -1,8 +1,9 @@
 """The web edition in a real headless Chromium (Debian's), driven by Playwright: the issue's
 page, the archive, the CMS's copy pasted into a plain page, and the preview's Web view.
 
-Each is looked at on a desktop and at 375 px (no scrolling sideways), checked with axe-core
-(no serious or critical violation), and kept as screenshots in test-artifacts/.
+Each is audited with the tests' axe-core helper (tests/a11y.py: light, dark and 375 px, no
+serious or critical violation, no scrolling sideways), and kept as screenshots in
+test-artifacts/.
 """
 
 from __future__ import annotations
@@ -16,12 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.a11y import ARTIFACTS, audit, chromium_path
 from tests.preview_support import CHROMIUM_ARGS, running_preview
-from tests.test_preview_browser import chromium_path
 from tests.web_support import JUNE, NOVEMBER, team_workspace
-
-ARTIFACTS = ROOT / "test-artifacts"
 
 pytestmark = pytest.mark.skipif(
     chromium_path() is None,
@@ -68,90 +66,63 @@ def served(folder: Path) -> Iterator[str]:
         server.server_close()
 
 
-def serious_violations(page) -> list[str]:
-    """axe-core's serious and critical violations on the page, one line each."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+def loaded(page) -> None:
+    """Ready when every picture has loaded (one that cannot load never is: the test fails)."""
+    page.wait_for_load_state("load")
+    page.wait_for_function("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
 
 
-def widths(page) -> dict[str, float]:
-    return page.evaluate(
-        """() => ({
-            viewport: window.innerWidth,
-            scroll: document.documentElement.scrollWidth,
-            widest: Math.max(...[...document.querySelectorAll('body *')]
-                .map(e => e.getBoundingClientRect().right)),
-        })"""
-    )
+def audited(browser, url: str, name: str) -> None:
+    """axe-core finds nothing serious or critical, light, dark and at 375 px, and nothing
+    makes the page scroll sideways; the screenshots are test-artifacts/NAME-*.png."""
+    for seen in audit(browser, url, name, ready=loaded):
+        assert seen.failing == [], (seen.mode.name, seen.failing)
+        assert seen.overflow == 0, (seen.mode.name, seen.overflow)
+        assert seen.screenshot.is_file()
 
 
-def look(browser, url: str, name: str, *, dark: bool = False) -> dict[str, object]:
-    """Open ``url`` on a desktop and on a phone; screenshots; what axe and the layout say."""
-    found: dict[str, object] = {}
-    ARTIFACTS.mkdir(exist_ok=True)
-    for label, viewport in (("desktop", (1280, 900)), ("375", (375, 812))):
-        context = browser.new_context(
-            viewport={"width": viewport[0], "height": viewport[1]},
-            color_scheme="dark" if dark else "light",
-        )
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
-        page.on("requestfailed", lambda r, errors=errors: errors.append(f"{r.url} failed"))
-        page.goto(url)
-        page.wait_for_load_state("load")
-        page.wait_for_function("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
-        suffix = "-dark" if dark else ""
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{label}{suffix}.png"), full_page=True)
-        found[label] = {
-            "widths": widths(page),
-            "axe": serious_violations(page),
-            "errors": errors,
-            "title": page.title(),
-            "h1": page.inner_text("h1"),
-        }
-        context.close()
-    return found
+def opened(browser, url: str, width: int = 1280):
+    """A page at ``url``, with every request that failed."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    failed: list[str] = []
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.on("pageerror", lambda e: failed.append(str(e)))
+    page.goto(url)
+    loaded(page)
+    return context, page, failed
 
 
 def test_the_issue_page_on_a_desktop_and_a_phone(browser, site):
     with served(site / "site") as base:
-        seen = look(browser, f"{base}{JUNE}/", "web-page")
-        dark = look(browser, f"{base}{JUNE}/", "web-page", dark=True)
-    for view in (seen["desktop"], seen["375"], dark["375"]):
-        assert view["axe"] == [], view["axe"]
-        assert view["errors"] == []  # every picture and file beside it loads
-        assert view["h1"] == "Team update: June 2026"
-    phone = seen["375"]["widths"]
-    assert phone["viewport"] == 375
-    assert phone["scroll"] <= 375 and phone["widest"] <= 375, phone
-    assert seen["desktop"]["title"] == "Team update: June 2026 | Co-Production Collective"
+        audited(browser, f"{base}{JUNE}/", "web-page")
+        context, page, failed = opened(browser, f"{base}{JUNE}/", width=375)
+        assert page.inner_text("h1") == "Team update: June 2026"
+        assert page.title() == "Team update: June 2026 | Co-Production Collective"
+        widest = page.evaluate(
+            "Math.max(...[...document.querySelectorAll('body *')]"
+            ".map(e => e.getBoundingClientRect().right))"
+        )
+        assert widest <= 375
+        # the .ics file beside the page is served as it is
+        href = page.get_attribute("a:has-text('Apple and others (.ics)')", "href")
+        assert href == "co-pro-cuppa.ics"
+        context.close()
+    assert failed == []  # every picture and file beside it loads
 
 
 def test_the_archive_on_a_desktop_and_a_phone(browser, site):
     with served(site / "site") as base:
-        seen = look(browser, base, "web-archive")
-        # its links lead to the pages
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.goto(base)
+        audited(browser, base, "web-archive")
+        context, page, failed = opened(browser, base)
+        assert page.inner_text("h1") == "All issues"
         page.click("text=Team update: November 2026")
         page.wait_for_url(f"{base}{NOVEMBER}/")
         assert page.inner_text("h1") == "Team update: November 2026"
         page.click("text=All issues")
         page.wait_for_url(base)
         context.close()
-    for view in (seen["desktop"], seen["375"]):
-        assert view["axe"] == [], view["axe"]
-        assert view["errors"] == []
-        assert view["h1"] == "All issues"
-    assert seen["375"]["widths"]["scroll"] <= 375, seen["375"]["widths"]
+    assert failed == []
 
 
 # What any CMS theme does for a post: a page of its own, with its title, and pictures that fit.
@@ -177,11 +148,11 @@ def test_the_cms_copy_pasted_into_a_post(browser, site, tmp_path):
     (folder / "post.html").write_text(CMS_POST.format(fragment=local), encoding="utf-8")
     (folder / "news").symlink_to(site / "site", target_is_directory=True)
     with served(folder) as base:
-        seen = look(browser, f"{base}post.html", "web-cms-fragment")
-    for view in (seen["desktop"], seen["375"]):
-        assert view["axe"] == [], view["axe"]
-        assert view["errors"] == []
-    assert seen["375"]["widths"]["scroll"] <= 375, seen["375"]["widths"]
+        audited(browser, f"{base}post.html", "web-cms-fragment")
+        context, page, failed = opened(browser, f"{base}post.html", width=375)
+        assert page.inner_text("h2 >> nth=0") == "Hello from the team"
+        context.close()
+    assert failed == []
 
 
 def test_the_preview_shows_the_web_page_in_a_fourth_view(browser, tmp_path):
@@ -203,6 +174,7 @@ def test_the_preview_shows_the_web_page_in_a_fourth_view(browser, tmp_path):
         assert frame.locator("figure.hero img").evaluate("i => i.naturalWidth") == 1200
         ics = frame.locator("a", has_text="Apple and others (.ics)").first.get_attribute("href")
         assert ics == "co-pro-cuppa.ics"
+        ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "preview-web.png"))
         from tests.preview_support import get
 

@@ -209,6 +209,8 @@ class OutboxProvider(Provider):
         msg["To"] = to
         del msg["Date"]
         msg["Date"] = email.utils.format_datetime(self.clock().astimezone(UTC))
+        del msg["Message-ID"]  # every message written is a message of its own
+        msg["Message-ID"] = email.utils.make_msgid(domain=msg["From"].addresses[0].domain)
         if kind == "test":
             subject = str(msg["Subject"] or "")
             del msg["Subject"]
