@@ -217,3 +217,16 @@ def mailchimp():
     assert fake.violations == [], "requests the real API would refuse:\n" + "\n".join(
         fake.violations
     )
+
+
+@pytest.fixture
+def buttondown():
+    """A running stand-in Buttondown; the test fails if any request broke the API contract."""
+    from tests.fake_buttondown import FakeButtondown
+
+    fake = FakeButtondown(key=CANARY_KEY)
+    with fake:
+        yield fake
+    assert fake.violations == [], "requests the real API would refuse:\n" + "\n".join(
+        fake.violations
+    )
