@@ -15,7 +15,15 @@ if TYPE_CHECKING:
     from copro_news.workspace import Workspace
 
 # One module per theme; each registers its rules when imported.
-RULE_MODULES: tuple[str, ...] = ("settings", "issue", "timing", "text", "email", "links")
+RULE_MODULES: tuple[str, ...] = (
+    "settings",
+    "issue",
+    "timing",
+    "text",
+    "email",
+    "links",
+    "provider",
+)
 
 
 def load_rules() -> None:
