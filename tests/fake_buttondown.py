@@ -342,6 +342,9 @@ class FakeButtondown:
         self.calls: list[Call] = []
         self.violations: list[str] = []
         self.faults: list[Fault] = []
+        #: Refusals of the API's own: (method, path pattern) -> (status, body). Unlike a
+        #: fault, a refusal is the request's answer, kept under its idempotency key.
+        self.refusals: dict[tuple[str, str], tuple[int, Any]] = {}
         self.page_size = 20
         #: A publish to send now needs X-Buttondown-Live-Dangerously (API 2026-04-01).
         self.require_live_dangerously = True
@@ -656,6 +659,9 @@ class FakeButtondown:
         headers: dict[str, str],
     ) -> tuple[int, Any]:
         parts = path.strip("/").split("/")
+        for (m, pattern), answer in self.refusals.items():
+            if m == method and fnmatch.fnmatchcase(path, pattern):
+                return answer
         if path == "/ping":
             return 200, {}
         if path == "/accounts/me":

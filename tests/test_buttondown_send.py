@@ -136,7 +136,7 @@ def test_every_request_that_creates_or_sends_carries_a_key(buttondown, tmp_path)
         if c.method == "POST"
     }
     email_id = buttondown.only_email().doc["id"]
-    assert keyed[("POST", "emails")] == f"{marker}:create"
+    assert keyed[("POST", "emails")].startswith(f"{marker}:create:")
     assert keyed[("POST", "send-draft")].startswith(f"{marker}:test:")
     assert keyed[("POST", "publish")].startswith(f"{marker}:send:")
     assert all(c.headers["x-api-version"] == "2026-04-01" for c in buttondown.calls)
@@ -412,6 +412,29 @@ def test_any_answer_about_the_plan_names_the_plan(buttondown, tmp_path, detail, 
     assert e.value.message == f"This {needs}; nothing was sent. Buttondown said: {detail}"
     assert buttondown.only_email().doc["status"] == "draft"
     assert sendrecord.load(tmp_path).state == "drafted"  # withdrawn: surely not scheduled
+
+
+def test_a_refusal_is_not_the_answer_to_the_next_run(buttondown, tmp_path):
+    """Buttondown keeps the answer to a key, refusals too: once the cause is fixed (the plan
+    upgraded), the next run's requests are new ones, and go through."""
+    for step in (("POST", "/emails"), ("POST", "/emails/*/publish")):
+        buttondown.refusals[step] = (403, {"detail": "Upgrade your plan to do this."})
+        s = make_sender(buttondown, tmp_path)
+        with pytest.raises(PlanError, match="needs a higher Buttondown plan"):
+            s.plan()
+            s.send()
+        del buttondown.refusals[step]  # upgraded
+    s = make_sender(buttondown, tmp_path)
+    s.plan()
+    s.send()
+    assert buttondown.only_email().deliveries == 1
+    for path in ("/emails", "/publish"):
+        keys = [
+            c.headers["x-idempotency-key"]
+            for c in buttondown.calls
+            if c.method == "POST" and c.path.endswith(path)
+        ]
+        assert len(keys) == len(set(keys)) == 2, keys
 
 
 def test_a_key_without_the_right_to_send_is_said_plainly(buttondown, tmp_path):

@@ -46,6 +46,12 @@ def command(
     An issue already sent or scheduled is refused. A send that was cut off
     resumes where it stopped when you run the command again.
 
+    The provider is [provider] name in copro-news.toml: the outbox (files),
+    Mailchimp (schedules on the quarter hour) or Buttondown (any minute; the
+    list is the newsletter of the API key, and Buttondown writes the
+    plain-text part itself). --cancel works while the send is still
+    scheduled; a send to the list now cannot be called back.
+
     \b
     Examples:
       copro-news send --test me@example.org
@@ -99,10 +105,13 @@ def _report(ws: Workspace, loaded: Issue, outcome: SendOutcome) -> None:
         console.info("Nothing was sent.")
         raise typer.Exit(1)
     out = console.out()
+    note = common.own_text_note(ws)
     if outcome.dry_run:
         out.print("Dry run: nothing was changed at the provider. It would:")
         for step in outcome.done:
             out.print(f"  - {console.escape(step)}")
+        if note:
+            console.info(note)
         return
     for step in outcome.done:
         out.print(console.escape(step[:1].upper() + step[1:]) + ".")
@@ -110,6 +119,8 @@ def _report(ws: Workspace, loaded: Issue, outcome: SendOutcome) -> None:
     if rec is not None:
         path = ws.rel(sendrecord.path_for(loaded.folder))
         out.print(f"Issue {loaded.id} is now {rec.state} (record: {path}).")
+    if note and outcome.done:
+        console.info(note)
 
 
 def _show(plan: SendPlan, tz: tzinfo) -> None:

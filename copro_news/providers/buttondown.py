@@ -9,10 +9,14 @@ What Buttondown adds to the send flow of :mod:`copro_news.sending`:
 - **Idempotency keys.** Every request that creates or sends carries an
   ``X-Idempotency-Key``; Buttondown answers a repeat of it with the first answer, so such
   a request may be made again after a lost answer (here, by the HTTP session's retries).
-  The keys are the same in every copy of the workspace: ``<marker>:create``; a publish
-  is keyed by the email's last change as well (``<marker>:send:<stamp>``), so that a send
-  after a cancelled schedule is a new request, not the old answer again. A test send is
-  a new request each time it is asked for.
+  Buttondown keeps the first answer even when it is a refusal, so a key must not outlive
+  a refusal whose cause may be fixed (a plan upgraded): the create is keyed per run
+  (``<marker>:create:<run>``: across runs and copies the slug keeps it one email). A
+  publish is keyed the same in every copy of the workspace, by the email's marker and
+  its last change (``<marker>:send:<stamp>``), so that two copies publishing the same
+  draft make one request, and a publish after a cancelled schedule is a new one; after
+  a refusal, the email is touched so that the next publish has a key of its own. A test
+  send is a new request each time it is asked for.
 - **Django templates.** Buttondown fills in ``{{ }}``, ``{% %}`` and ``{# #}`` in the
   subject and the body; the issue's text must hold none (the check ``template-syntax``
   says where), and :meth:`set_content` refuses to upload any but the unsubscribe link.
@@ -24,6 +28,7 @@ What Buttondown adds to the send flow of :mod:`copro_news.sending`:
 
 from __future__ import annotations
 
+import contextlib
 import re
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -224,6 +229,8 @@ class ButtondownProvider(Provider):
             error_hook=_error,
             **http,
         )
+        #: This run's part of the keys that must not outlive it (see the module's doc).
+        self._run = secrets.token_hex(4)
         self._newsletters: list[dict[str, Any]] | None = None
         #: The emails as last seen, by id: their marker and last change key the publish.
         self._seen: dict[str, dict[str, Any]] = {}
@@ -385,7 +392,11 @@ class ButtondownProvider(Provider):
             body["template"] = "naked"
         try:
             doc = self._call(
-                "POST", "/emails", json=body, key=f"{marker}:create", feature=self._feature()
+                "POST",
+                "/emails",
+                json=body,
+                key=f"{marker}:create:{self._run}",
+                feature=self._feature(),
             )
         except ButtondownError as e:
             if e.code not in ("slug_invalid", "email_duplicate"):
@@ -481,14 +492,19 @@ class ButtondownProvider(Provider):
         else:
             body["publish_date"] = _iso(when)
             key = f"{marker}:schedule:{when.astimezone(UTC):%Y%m%dT%H%MZ}:{stamp}"
-        answer = self._call(
-            "POST",
-            f"/emails/{campaign_id}/publish",
-            json=body,
-            key=key,
-            # copro-news asked the person before sending; this tells Buttondown so.
-            headers={"X-Buttondown-Live-Dangerously": "true"},
-        )
+        try:
+            answer = self._call(
+                "POST",
+                f"/emails/{campaign_id}/publish",
+                json=body,
+                key=key,
+                # copro-news asked the person before sending; this tells Buttondown so.
+                headers={"X-Buttondown-Live-Dangerously": "true"},
+            )
+        except ProviderError as e:
+            if e.status is not None and 400 <= e.status < 500 and e.status != 429:
+                self._touch(campaign_id, doc)
+            raise
         status = str(answer.get("status") or "") if isinstance(answer, dict) else ""
         if isinstance(answer, dict) and answer.get("id"):
             self._seen[campaign_id] = answer
@@ -497,6 +513,18 @@ class ButtondownProvider(Provider):
                 f"Buttondown answered the publish of email {campaign_id} with its status "
                 f"'{status}'.",
                 "Run the command again: it checks what was done before going on.",
+            )
+
+    def _touch(self, campaign_id: str, doc: dict[str, Any]) -> None:
+        """After a refused publish: change the email's last change, and with it the key of
+        the next publish, which Buttondown would otherwise answer with this refusal again
+        (the same description, written again: nothing a subscriber sees)."""
+        self._seen.pop(campaign_id, None)
+        with contextlib.suppress(ProviderError):
+            self._call(
+                "PATCH",
+                f"/emails/{campaign_id}",
+                json={"description": str(doc.get("description") or "")},
             )
 
     def _refuse_template_tags(self, *texts: str) -> None:
