@@ -186,9 +186,8 @@ class HttpClient:
                 doc = response.json() if response.content else None
             except ValueError:
                 doc = None
-            own = self.error_hook(status, doc)
+            own = self.error_hook(status, self._scrub_doc(doc))
             if own is not None:
-                own.message = self.scrub(own.message)
                 return own
         title, detail = _problem(response)
         text = f"{title}: {detail}" if title and detail else (title or detail)
@@ -208,6 +207,16 @@ class HttpClient:
                 status=status,
             )
         return ProviderError(message, hint, status=status)
+
+    def _scrub_doc(self, doc: Any) -> Any:
+        """``doc`` (decoded JSON) with every secret taken out of its strings."""
+        if isinstance(doc, str):
+            return self.scrub(doc)
+        if isinstance(doc, list):
+            return [self._scrub_doc(d) for d in doc]
+        if isinstance(doc, dict):
+            return {k: self._scrub_doc(v) for k, v in doc.items()}
+        return doc
 
     def scrub(self, text: str) -> str:
         for s in self._secrets:
