@@ -541,7 +541,10 @@ def inline_css(html: str, base_url: str | None = None) -> str:
     """
     import logging
 
-    from premailer import Premailer
+    from copro_news.deferred import imported_without
+
+    with imported_without("requests"):  # premailer's only use of it is off: allow_network
+        from premailer import Premailer
 
     inliner = Premailer(
         html=html,

@@ -112,12 +112,45 @@ class Result:
         return self.stdout + self.stderr
 
 
+FIXTURES = Path(__file__).parent / "fixtures"
+#: The fixture issues of tests/fixtures, and the month each one is an issue of.
+FIXTURE_MONTHS = {"march-2022": "2022-03"}
+
+
+def make_workspace(
+    root: Path,
+    *,
+    provider: str = "outbox",
+    list_id: str = "",
+    api_url: str = "",
+    settings: str | None = None,
+    issues: dict[str, dict[str, object]] | None = None,
+    fixture: str | None = None,
+) -> Path:
+    """The one workspace builder of the tests: ``root`` with copro-news.toml and drafts/.
+
+    ``settings`` is the whole settings text; by default the test SETTINGS, sending through
+    ``provider`` to ``list_id`` (at ``api_url``). ``issues`` are written under drafts/
+    (``{"2026-12": {"issue.md": ..., "events": {"a.md": ...}}}``); ``fixture`` copies a
+    folder of tests/fixtures in as the issue of its month (march-2022 is drafts/2022-03).
+    Returns ``root``.
+    """
+    import shutil
+
+    if settings is None:
+        settings = SETTINGS.replace('name = "outbox"\n', f'name = "{provider}"\n')
+        if list_id or api_url:
+            settings += f'list = "{list_id}"\napi_url = "{api_url}"\n'
+    build_file_tree(root, {"copro-news.toml": settings, "drafts": issues or {}})
+    if fixture is not None:
+        shutil.copytree(FIXTURES / fixture, root / "drafts" / FIXTURE_MONTHS[fixture])
+    return root
+
+
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     """An empty workspace (settings and drafts/) in a temporary folder."""
-    root = tmp_path / "ws"
-    build_file_tree(root, {"copro-news.toml": SETTINGS, "drafts": {}})
-    return root
+    return make_workspace(tmp_path / "ws")
 
 
 @pytest.fixture
@@ -165,6 +198,85 @@ def run_cli(
         timeout=timeout,
     )
     return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+@dataclass
+class TerminalRun:
+    exit_code: int
+    shown: str  # everything the terminal showed (stderr, and stdout unless piped)
+    stdout: str = ""  # stdout when it was a pipe
+
+
+def on_terminal(
+    args: list[str],
+    cwd: Path,
+    *,
+    answers: list[str] | tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+    stdout_to_pipe: bool = False,
+    timeout: float = 30,
+) -> TerminalRun:
+    """The one pseudo-terminal runner: ``python -m copro_news ARGS`` with a terminal on
+    stdin and stderr (and stdout, unless ``stdout_to_pipe``), answering each prompt in turn.
+
+    A prompt is output that ends with ':'. ``env`` replaces the environment (default: this
+    one). The terminal is the process's controlling terminal, as a person's would be.
+    """
+    import fcntl
+    import pty
+    import select
+    import termios
+    import time
+
+    master, slave = pty.openpty()
+
+    def take_the_terminal() -> None:
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "copro_news", *args],
+        cwd=cwd,
+        env=dict(os.environ) if env is None else env,
+        stdin=slave,
+        stdout=subprocess.PIPE if stdout_to_pipe else slave,
+        stderr=slave,
+        preexec_fn=take_the_terminal,
+    )
+    os.close(slave)
+    pending = iter(answers)
+    shown = out = b""
+    streams = [master] + ([proc.stdout.fileno()] if proc.stdout else [])
+    deadline = time.monotonic() + timeout
+    try:
+        while streams and time.monotonic() < deadline:
+            ready, _, _ = select.select(streams, [], [], 0.1)
+            if not ready and proc.poll() is not None and master not in streams:
+                break
+            for fd in ready:
+                try:
+                    chunk = os.read(fd, 4096)
+                except OSError:  # the terminal's other side is closed: the process ended
+                    chunk = b""
+                if not chunk:
+                    streams.remove(fd)
+                elif fd != master:
+                    out += chunk
+                else:
+                    shown += chunk
+                    if chunk.rstrip().endswith(b":"):
+                        answer = next(pending, None)
+                        if answer is not None:
+                            os.write(master, answer.encode() + b"\n")
+        code = proc.wait(timeout=max(1.0, deadline - time.monotonic()))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if proc.stdout:
+            proc.stdout.close()
+        os.close(master)
+    return TerminalRun(code, shown.decode(errors="replace"), out.decode(errors="replace"))
 
 
 def memory_keyring_backend():  # type: ignore[no-untyped-def]

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from tests.conftest import SETTINGS, build_file_tree
-
 ISSUE_MD = """\
 ---
 subject: "Team update: December 2026"
@@ -21,19 +17,8 @@ Thank you to everyone who came to the training this month.
 LIST_ID = "a1b2c3d4e5"
 
 
-def make_workspace(
-    root: Path, *, provider: str = "outbox", api_url: str = "", list_id: str = ""
-) -> Path:
-    settings = SETTINGS.replace('name = "outbox"\n', f'name = "{provider}"\n')
-    settings += f'list = "{list_id}"\napi_url = "{api_url}"\n'
-    build_file_tree(
-        root, {"copro-news.toml": settings, "drafts": {"2026-12": {"issue.md": ISSUE_MD}}}
-    )
-    return root
-
-
-def mailchimp_workspace(root: Path, url: str) -> Path:
-    return make_workspace(root, provider="mailchimp", api_url=url, list_id=LIST_ID)
+#: The one issue of the send tests, for ``make_workspace(root, issues=SEND_ISSUE)``.
+SEND_ISSUE = {"2026-12": {"issue.md": ISSUE_MD}}
 
 
 def message(issue: str = "2026-12", html: str = "<p>Hello</p><a href='*|UNSUB|*'>unsubscribe</a>"):

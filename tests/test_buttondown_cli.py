@@ -10,8 +10,8 @@ import pytest
 
 from copro_news import sending, sendrecord
 from copro_news.providers import http
-from tests.conftest import CANARY_KEY, SETTINGS, build_file_tree
-from tests.send_helpers import make_workspace
+from tests.conftest import CANARY_KEY, SETTINGS, make_workspace
+from tests.send_helpers import SEND_ISSUE
 
 NOTE = (
     "Buttondown writes the plain-text part of the email itself, from the HTML; copro-news's "
@@ -28,7 +28,9 @@ def fast(monkeypatch):
 @pytest.fixture
 def bd_ws(tmp_path: Path, buttondown, monkeypatch) -> Path:
     monkeypatch.setenv("BUTTONDOWN_API_KEY", CANARY_KEY)
-    return make_workspace(tmp_path / "ws", provider="buttondown", api_url=buttondown.url)
+    return make_workspace(
+        tmp_path / "ws", provider="buttondown", api_url=buttondown.url, issues=SEND_ISSUE
+    )
 
 
 def record(ws: Path) -> sendrecord.SendRecord:
@@ -45,7 +47,9 @@ def one_line(text: str) -> str:
 def test_login_checks_the_key_with_buttondown_before_keeping_it(
     cli, tmp_path, buttondown, memory_keyring
 ):
-    ws = make_workspace(tmp_path / "ws", provider="buttondown", api_url=buttondown.url)
+    ws = make_workspace(
+        tmp_path / "ws", provider="buttondown", api_url=buttondown.url, issues=SEND_ISSUE
+    )
     r = cli("login", "buttondown", cwd=ws, input="wrong0000key0000here\n")
     assert r.exit_code == 1
     assert r.stderr.splitlines()[-2:] == [
@@ -163,7 +167,7 @@ def test_preview_text_says_whose_text_it_is(cli, bd_ws):
     assert r.exit_code == 0, r.output
     assert one_line(r.stderr) == one_line(NOTE)
     assert r.stdout.startswith("Co-Production Collective")
-    outbox = make_workspace(bd_ws.parent / "outbox")
+    outbox = make_workspace(bd_ws.parent / "outbox", issues=SEND_ISSUE)
     r = cli("preview", "--text", cwd=outbox)
     assert r.exit_code == 0 and r.stderr == ""
 
@@ -198,14 +202,9 @@ def test_what_subscribers_get_keeps_the_issue_layout_dates_and_links(tmp_path, b
     from copro_news.secret import Secret
     from copro_news.sending import SendFlow, message_for
     from copro_news.workspace import load_workspace
-    from tests.helpers import FIXTURES
 
-    root = tmp_path / "ws"
     settings = SETTINGS.replace('name = "outbox"', 'name = "buttondown"')
-    build_file_tree(root, {"copro-news.toml": settings, "drafts": {}})
-    import shutil
-
-    shutil.copytree(FIXTURES / "march-2022", root / "drafts" / "2022-03")
+    root = make_workspace(tmp_path / "ws", settings=settings, fixture="march-2022")
     ws = load_workspace(explicit=root)
     issue = load_issue(ws, ws.resolve_issue("2022-03"))
     build = build_issue(ws, issue, provider="buttondown")

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from copro_news import sendrecord
-from tests.conftest import CANARY_KEY, run_cli
-from tests.send_helpers import make_workspace
+from tests.conftest import CANARY_KEY, make_workspace, run_cli
+from tests.send_helpers import SEND_ISSUE
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -26,7 +26,7 @@ def env_for(tmp_path: Path) -> dict[str, str]:
 
 
 def workspace(tmp_path: Path, url: str) -> Path:
-    return make_workspace(tmp_path / "ws", provider="buttondown", api_url=url)
+    return make_workspace(tmp_path / "ws", provider="buttondown", api_url=url, issues=SEND_ISSUE)
 
 
 def start_send(ws: Path, env: dict[str, str]) -> subprocess.Popen[str]:

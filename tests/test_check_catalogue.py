@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from copro_news.checks import load_rules
 from copro_news.checks.registry import RULES
 from tests.checkutil import event, problems, story, write_issue
-from tests.conftest import SETTINGS, build_file_tree
+from tests.conftest import SETTINGS, make_workspace
 from tests.linkserver import LinkServer
 
 load_rules()
@@ -121,7 +121,7 @@ def test_failing_example(code, tmp_path, monkeypatch):
             settings_text = settings_text.replace(
                 'name = "outbox"', f'name = "{PROVIDER_OF[code]}"'
             )
-        build_file_tree(root, {"copro-news.toml": settings_text, "drafts": {}})
+        make_workspace(root, settings=settings_text)
         files = {k: v.replace("{base}", server.base) for k, v in files.items()}
         write_issue(root, files, issue_md=issue_md)
         found = problems(root, offline=code not in ("network-unavailable",) and not online)
@@ -157,7 +157,7 @@ def loaded(tmp_path_factory):
     from copro_news.workspace import load_workspace
 
     root = tmp_path_factory.mktemp("random") / "ws"
-    build_file_tree(root, {"copro-news.toml": SETTINGS, "drafts": {}})
+    make_workspace(root)
     write_issue(
         root,
         {

@@ -10,7 +10,7 @@ import pytest
 
 from copro_news.checks import links
 from tests.checkutil import event, problems, story, write_issue
-from tests.conftest import settings_with_links
+from tests.conftest import make_workspace, settings_with_links
 from tests.linkserver import LinkServer, self_signed
 
 
@@ -30,8 +30,7 @@ def quick(monkeypatch):
 
 
 def link_workspace(root, base: str, files: dict[str, object]) -> None:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "copro-news.toml").write_text(settings(base), encoding="utf-8")
+    make_workspace(root, settings=settings(base))
     write_issue(root, files)
 
 
@@ -116,9 +115,7 @@ def test_images_broken_and_heavy(tmp_path, server):
 
 
 def test_no_network_is_one_warning(tmp_path):
-    root = tmp_path / "ws"
-    root.mkdir()
-    (root / "copro-news.toml").write_text(settings("https://example.invalid"), encoding="utf-8")
+    root = make_workspace(tmp_path / "ws", settings=settings("https://example.invalid"))
     links_md = "\n\n".join(f"[Page {i}](https://site{i}.invalid/p)" for i in range(20))
     write_issue(root, {"stories/s.md": story("Links", links_md)})
     found = online(root)
@@ -230,39 +227,20 @@ def test_malformed_addresses_are_broken_not_a_crash(tmp_path, server):
 def test_progress_bar_on_a_terminal(tmp_path):
     """On a terminal, stderr shows a progress bar while links are checked; stdout the result."""
     import os
-    import pty
-    import select
-    import subprocess
-    import sys
+
+    from tests.conftest import on_terminal
 
     with LinkServer(delay=0.3) as server:
         body = "\n\n".join(f"[Page {i}]({server.url(f'/page/{i}')})" for i in range(12))
         link_workspace(tmp_path / "ws", server.base, {"stories/s.md": story("Links", body)})
-        master, slave = pty.openpty()
         env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "100"}
         env.pop("NO_COLOR", None)
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "copro_news", "check", "--at", "2026-12-01 09:00"],
-            cwd=tmp_path / "ws",
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=slave,
-            env=env,
+        run = on_terminal(
+            ["check", "--at", "2026-12-01 09:00"], tmp_path / "ws", env=env, stdout_to_pipe=True
         )
-        os.close(slave)
-        seen = b""
-        while proc.poll() is None or select.select([master], [], [], 0.1)[0]:
-            if select.select([master], [], [], 0.1)[0]:
-                try:
-                    seen += os.read(master, 4096)
-                except OSError:
-                    break
-        out = proc.stdout.read().decode() if proc.stdout else ""
-        proc.wait(timeout=10)
-        os.close(master)
-    assert proc.returncode == 0, (out, seen)
-    assert b"Checking links" in seen
-    assert "no problems found" in out
+    assert run.exit_code == 0, (run.stdout, run.shown)
+    assert "Checking links" in run.shown
+    assert "no problems found" in run.stdout
 
 
 def test_ctrl_c_stops_the_link_check_at_once(tmp_path):

@@ -7,14 +7,14 @@ import json
 import pytest
 
 from tests.checkutil import event, problems, story, write_issue
-from tests.conftest import SETTINGS, build_file_tree
+from tests.conftest import SETTINGS, make_workspace
 
 BUTTONDOWN = SETTINGS.replace('name = "outbox"', 'name = "buttondown"')
 
 
 def workspace(tmp_path, settings=BUTTONDOWN):
     root = tmp_path / "ws"
-    build_file_tree(root, {"copro-news.toml": settings, "drafts": {}})
+    make_workspace(root, settings=settings)
     return root
 
 

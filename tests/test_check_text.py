@@ -12,8 +12,7 @@ import pytest
 from copro_news.checks import text as text_rules
 from copro_news.checks import words
 from tests.checkutil import codes, event, problems, story, write_issue
-from tests.conftest import SETTINGS, build_file_tree
-from tests.helpers import FIXTURES
+from tests.conftest import FIXTURES, SETTINGS, build_file_tree
 
 GLUED = [
     "We explored the potential ofco-production in housing.",

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from copro_news.checks.timing import nearest_year, weekday_mentions
 from tests.checkutil import codes, event, problems, story, write_issue
+from tests.conftest import make_workspace
 
 # 1 March 2022 was a Tuesday; 9 March a Wednesday; 23 March a Wednesday.
 MISMATCHED = [
@@ -209,9 +210,8 @@ def test_december_issue_may_name_january(workspace):
 
 
 def test_the_march_2022_fixture_checks_cleanly(cli, tmp_path):
-    from tests.helpers import fixture_workspace
 
-    fixture_workspace(tmp_path)
+    make_workspace(tmp_path, fixture="march-2022")
     r = cli("check", "--offline", "--strict", "--at", "2022-02-28 09:00", cwd=tmp_path)
     assert r.exit_code == 0, r.output
     assert "no problems found" in r.stdout

@@ -9,8 +9,8 @@ import pytest
 
 from copro_news import __version__
 from copro_news.workspace import next_month
-from tests.conftest import run_cli
-from tests.helpers import ISSUE_MD, fixture_workspace, snippet
+from tests.conftest import make_workspace, on_terminal, run_cli
+from tests.helpers import ISSUE_MD, snippet
 from tests.test_install import command_names
 
 COMMANDS = command_names()  # every command, so that a new one is covered without an edit
@@ -336,7 +336,7 @@ def test_draft_never_writes_over_a_file_named_build(cli, workspace):
 
 
 def test_draft_rewrites_its_own_build(cli, tmp_path):
-    folder = fixture_workspace(tmp_path)
+    folder = make_workspace(tmp_path, fixture="march-2022") / "drafts" / "2022-03"
     assert cli("draft", cwd=tmp_path).exit_code == 0
     (folder / "issue.md").write_text((folder / "issue.md").read_text().replace("Spring", "Summer"))
     assert cli("draft", cwd=tmp_path).exit_code == 0
@@ -373,7 +373,7 @@ def test_templates_list_and_copy(cli, workspace):
 
 
 def test_broken_template_is_a_clear_error(cli, tmp_path):
-    fixture_workspace(tmp_path)
+    make_workspace(tmp_path, fixture="march-2022")
     (tmp_path / "templates/sections").mkdir(parents=True)
     (tmp_path / "templates/sections/events.html").write_text("{% for x in %}\n")
     r = cli("draft", cwd=tmp_path)
@@ -382,7 +382,7 @@ def test_broken_template_is_a_clear_error(cli, tmp_path):
 
 
 def test_unexpected_errors_have_no_traceback_but_debug_shows_one(cli, tmp_path, monkeypatch):
-    fixture_workspace(tmp_path)
+    make_workspace(tmp_path, fixture="march-2022")
 
     def boom(*args, **kwargs):
         raise RuntimeError("internal failure")
@@ -401,7 +401,7 @@ def test_unexpected_errors_have_no_traceback_but_debug_shows_one(cli, tmp_path, 
 
 
 def test_ctrl_c_exits_130(cli, tmp_path, monkeypatch):
-    fixture_workspace(tmp_path)
+    make_workspace(tmp_path, fixture="march-2022")
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
@@ -413,7 +413,7 @@ def test_ctrl_c_exits_130(cli, tmp_path, monkeypatch):
 
 
 def test_no_colour_in_pipes_and_with_no_color(tmp_path, monkeypatch):
-    fixture_workspace(tmp_path)
+    make_workspace(tmp_path, fixture="march-2022")
     monkeypatch.delenv("NO_COLOR")
     r = run_cli(["draft", "2022-03"], cwd=tmp_path)  # a subprocess: stdout is a pipe
     assert "\x1b[" not in r.output
@@ -443,7 +443,7 @@ def test_a_folder_without_issue_md_is_explained(cli, workspace):
 def test_a_copied_issue_folder_is_not_an_issue(cli, tmp_path):
     import shutil
 
-    folder = fixture_workspace(tmp_path)
+    folder = make_workspace(tmp_path, fixture="march-2022") / "drafts" / "2022-03"
     shutil.copytree(folder, folder.parent / "2022-03 copy")
     r = cli("draft", cwd=tmp_path)
     assert r.exit_code == 0
@@ -461,7 +461,7 @@ def test_no_issue_md_anywhere_names_the_folder(cli, workspace):
 
 
 def test_a_folder_that_cannot_be_written_is_a_plain_error(cli, tmp_path, monkeypatch):
-    fixture_workspace(tmp_path)
+    make_workspace(tmp_path, fixture="march-2022")
 
     def denied(path, data, **kwargs):
         raise PermissionError(13, "Permission denied", str(path))
@@ -483,7 +483,7 @@ def test_a_folder_that_cannot_be_written_is_a_plain_error(cli, tmp_path, monkeyp
     ],
 )
 def test_template_mistakes_name_the_file_and_line(cli, tmp_path, template, expected):
-    fixture_workspace(tmp_path)
+    make_workspace(tmp_path, fixture="march-2022")
     events = tmp_path / "templates/sections/events.html"
     events.parent.mkdir(parents=True)
     events.write_text("{% for item in items %}\n" + template + "\n{% endfor %}\n")
@@ -494,7 +494,7 @@ def test_template_mistakes_name_the_file_and_line(cli, tmp_path, template, expec
 
 
 def test_a_missing_include_names_the_template_that_uses_it(cli, tmp_path):
-    fixture_workspace(tmp_path)
+    make_workspace(tmp_path, fixture="march-2022")
     stories = tmp_path / "templates/sections/stories.html"
     stories.parent.mkdir(parents=True)
     stories.write_text('<tr><td>\n{% include "nope.html" %}</td></tr>\n')
@@ -507,7 +507,7 @@ def test_a_missing_include_names_the_template_that_uses_it(cli, tmp_path):
 
 
 def test_a_template_that_is_not_utf8(cli, tmp_path):
-    fixture_workspace(tmp_path)
+    make_workspace(tmp_path, fixture="march-2022")
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates/email.txt").write_bytes("caf\xe9 {{ subject }}".encode("latin-1"))
     r = cli("draft", cwd=tmp_path)
@@ -516,7 +516,7 @@ def test_a_template_that_is_not_utf8(cli, tmp_path):
 
 
 def test_a_nested_media_query_is_explained(cli, tmp_path):
-    fixture_workspace(tmp_path)
+    make_workspace(tmp_path, fixture="march-2022")
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates/style.css").write_text(
         "p { color: red; }\n@media screen { @media (max-width: 600px) { p { color: blue; } } }\n"
@@ -528,18 +528,16 @@ def test_a_nested_media_query_is_explained(cli, tmp_path):
 
 
 def test_no_color_on_a_terminal_prints_no_escape_codes(tmp_path, monkeypatch):
-    from tests.helpers import on_terminal
-
-    fixture_workspace(tmp_path)
+    make_workspace(tmp_path, fixture="march-2022")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("TERM", "xterm-256color")
-    code, output = on_terminal(["draft", "nope"], tmp_path, [])
-    assert code == 2
-    assert "Error: There is no issue 'nope'" in output
-    assert "\x1b[" not in output
+    run = on_terminal(["draft", "nope"], tmp_path)
+    assert run.exit_code == 2
+    assert "Error: There is no issue 'nope'" in run.shown
+    assert "\x1b[" not in run.shown
     monkeypatch.delenv("NO_COLOR")
-    code, output = on_terminal(["draft", "nope"], tmp_path, [])
-    assert "\x1b[" in output  # colour on a terminal otherwise
+    run = on_terminal(["draft", "nope"], tmp_path)
+    assert "\x1b[" in run.shown  # colour on a terminal otherwise
 
 
 def test_templates_point_out_files_that_are_not_used(cli, workspace):
@@ -567,7 +565,7 @@ def test_add_suggests_the_section_meant(cli, workspace):
 def test_month_thirteen_is_not_an_issue(cli, tmp_path):
     import shutil
 
-    folder = fixture_workspace(tmp_path)
+    folder = make_workspace(tmp_path, fixture="march-2022") / "drafts" / "2022-03"
     shutil.copytree(folder, folder.parent / "2022-13")
     r = cli("draft", cwd=tmp_path)
     assert "Drafted 2022-03:" in r.stdout
@@ -579,7 +577,7 @@ def test_an_email_with_a_stray_comma_is_refused(cli, tmp_path):
     r = cli("init", "ws", "--email", "news@org.uk,", cwd=tmp_path)
     assert r.exit_code == 2
     assert "Error: 'news@org.uk,' is not an email address." in r.stderr
-    fixture_workspace(tmp_path / "w2")
+    make_workspace(tmp_path / "w2", fixture="march-2022")
     toml = tmp_path / "w2" / "copro-news.toml"
     toml.write_text(toml.read_text().replace('"hello@example.org"', '"a@b.org;"'))
     r = cli("draft", cwd=tmp_path / "w2")
@@ -595,7 +593,7 @@ def test_init_refuses_an_unknown_time_zone(cli, tmp_path):
 
 
 def test_status_all_lists_issues_beside_a_send_record_that_is_not_text(cli, tmp_path):
-    folder = fixture_workspace(tmp_path)
+    folder = make_workspace(tmp_path, fixture="march-2022") / "drafts" / "2022-03"
     (folder / "send.json").write_bytes(b"\xff\xfe")
     r = cli("status", "--all", cwd=tmp_path)
     assert "inside copro-news" not in r.stderr
@@ -603,17 +601,15 @@ def test_status_all_lists_issues_beside_a_send_record_that_is_not_text(cli, tmp_
 
 
 def test_no_color_draws_no_spinner_on_a_terminal(tmp_path, monkeypatch):
-    from tests.helpers import on_terminal
-
-    fixture_workspace(tmp_path)
+    make_workspace(tmp_path, fixture="march-2022")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("TERM", "xterm-256color")
-    _code, output = on_terminal(["status"], tmp_path, [])
-    assert "\x1b[" not in output, output
+    run = on_terminal(["status"], tmp_path)
+    assert "\x1b[" not in run.shown, run.shown
 
 
 def test_status_all_marks_issues_without_a_record(cli, tmp_path):
-    fixture_workspace(tmp_path)
+    make_workspace(tmp_path, fixture="march-2022")
     r = cli("status", "--all", cwd=tmp_path)
     assert r.exit_code == 0
     assert re.search(r"^2022-03\s+no record", r.stdout, re.M)
@@ -623,7 +619,7 @@ def test_status_all_marks_issues_without_a_record(cli, tmp_path):
 def test_a_broken_media_block_is_not_lost_silently(cli, tmp_path):
     from copro_news.render import package_templates
 
-    fixture_workspace(tmp_path)
+    make_workspace(tmp_path, fixture="march-2022")
     css = (package_templates() / "style.css").read_text()
     broken = css.replace("@media only screen and (max-width: 620px) {", "@media only screen", 1)
     (tmp_path / "templates").mkdir()

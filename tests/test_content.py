@@ -5,8 +5,8 @@ import pytest
 
 from copro_news.content import load_file, load_issue, slugify
 from copro_news.workspace import load_workspace
-from tests.conftest import build_file_tree
-from tests.helpers import ISSUE_MD, fixture_workspace, snippet
+from tests.conftest import build_file_tree, make_workspace
+from tests.helpers import ISSUE_MD, snippet
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -25,7 +25,7 @@ def _key(t):
 
 
 def test_fixture_issue_loads_without_problems(tmp_path):
-    fixture_workspace(tmp_path)
+    make_workspace(tmp_path, fixture="march-2022")
     issue = load(tmp_path)
     assert issue.problems == []
     assert issue.subject == "Team update: March 2022"
@@ -38,7 +38,7 @@ def test_fixture_issue_loads_without_problems(tmp_path):
 
 
 def test_sections_are_sorted(tmp_path):
-    fixture_workspace(tmp_path)
+    make_workspace(tmp_path, fixture="march-2022")
     issue = load(tmp_path)
     assert [s.slug for s in issue.sections["events"]] == ["cuppa", "festival"]
     assert [s.slug for s in issue.sections["actions"]] == ["survey", "conference"]

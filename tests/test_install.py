@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import on_terminal
-from tests.send_helpers import make_workspace
+from tests.conftest import make_workspace, on_terminal
+from tests.send_helpers import SEND_ISSUE
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,7 +76,7 @@ LIGHT = [
 
 @pytest.mark.parametrize(("args", "heavy"), LIGHT, ids=[" ".join(a) for a, _ in LIGHT])
 def test_start_up_imports_nothing_heavy(args, heavy, tmp_path):
-    loaded = imported_modules(args, make_workspace(tmp_path / "ws"))
+    loaded = imported_modules(args, make_workspace(tmp_path / "ws", issues=SEND_ISSUE))
     assert not loaded & heavy, sorted(loaded & heavy)
 
 
@@ -163,8 +163,9 @@ def test_init_asks_on_a_terminal(tmp_path):
         "2 Hill Road, London",
         "",
     ]
-    code, output = on_terminal(["init", "news"], tmp_path, answers)
-    assert code == 0, output
+    run = on_terminal(["init", "news"], tmp_path, answers=answers)
+    output = run.shown
+    assert run.exit_code == 0, output
     toml = (tmp_path / "news" / "copro-news.toml").read_text()
     assert 'name = "Camden Co-Pro"' in toml
     assert 'email = "news@camden.example.org"' in toml

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import make_workspace, on_terminal, run_cli
 from tests.preview_support import CUPPA, edit, example_workspace
 
 
@@ -125,30 +125,6 @@ def test_a_template_mistake_is_listed_with_its_file_and_line(example, cli):
     assert "templates/sections/events.html:2: template-invalid" in r.stdout
 
 
-def on_a_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> bytes:
-    """Run copro-news on a pseudo-terminal; return all it wrote."""
-    import pty
-    import select
-    import sys
-
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: copro-news on a terminal
-        os.chdir(cwd)
-        os.execve(sys.executable, [sys.executable, "-m", "copro_news", *args], env)
-    output = b""
-    while True:
-        ready, _, _ = select.select([fd], [], [], 10)
-        try:
-            chunk = os.read(fd, 4096) if ready else b""
-        except OSError:
-            break
-        if not chunk:
-            break
-        output += chunk
-    os.waitpid(pid, 0)
-    return output
-
-
 @pytest.mark.parametrize(
     ("args", "no_color", "escapes"),
     [
@@ -163,16 +139,15 @@ def test_on_a_terminal_links_are_clickable_unless_colour_is_off(example, args, n
     env.update({"TERM": "xterm-256color", "COLUMNS": "100"})
     if no_color:
         env["NO_COLOR"] = "1"
-    out = on_a_terminal(args, root, env)
-    assert b"Have your say" in out
-    assert (b"\x1b]8;" in out) is escapes
-    assert (b"\x1b[" in out) is escapes
+    out = on_terminal(args, root, env=env).shown
+    assert "Have your say" in out
+    assert ("\x1b]8;" in out) is escapes
+    assert ("\x1b[" in out) is escapes
 
 
 def test_text_view_of_a_broken_issue_says_it_cannot_be_shown(cli, tmp_path):
-    from tests.helpers import fixture_workspace
 
-    folder = fixture_workspace(tmp_path)
+    folder = make_workspace(tmp_path, fixture="march-2022") / "drafts" / "2022-03"
     (folder / "stories" / "bad.md").write_text("---\ntitle: [x\n---\n")
     r = cli("preview", "--text", cwd=tmp_path)
     assert r.exit_code == 1

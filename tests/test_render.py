@@ -13,8 +13,7 @@ from copro_news import dates
 from copro_news.content import load_issue
 from copro_news.render import build_issue, inline_css, markdown_html, markdown_text
 from copro_news.workspace import load_workspace
-from tests.conftest import build_file_tree
-from tests.helpers import fixture_workspace
+from tests.conftest import build_file_tree, make_workspace
 
 GOLDEN = Path(__file__).parent / "golden"
 LONDON = ZoneInfo("Europe/London")
@@ -54,14 +53,14 @@ def test_dates_in_words():
 
 
 def test_golden_html_and_text(tmp_path):
-    fixture_workspace(tmp_path)
+    make_workspace(tmp_path, fixture="march-2022")
     b = built(tmp_path)
     golden("march-2022.html", b.html)
     golden("march-2022.txt", b.text)
 
 
 def test_text_part_has_headings_dates_and_every_url(tmp_path):
-    fixture_workspace(tmp_path)
+    make_workspace(tmp_path, fixture="march-2022")
     text = built(tmp_path).text
     assert "When: Tuesday 1 March 2022, 12:30–13:30" in text
     assert "When: Wednesday 23 March 2022, 10:00 – Thursday 24 March 2022, 16:00" in text
@@ -78,7 +77,7 @@ def test_text_part_has_headings_dates_and_every_url(tmp_path):
 
 
 def test_html_is_email_ready(tmp_path):
-    fixture_workspace(tmp_path)
+    make_workspace(tmp_path, fixture="march-2022")
     html = built(tmp_path).html
     assert '<link rel="stylesheet"' not in html and "<script" not in html
     # media queries survive inlining, flat
@@ -107,7 +106,7 @@ def test_html_is_email_ready(tmp_path):
 
 
 def test_unsubscribe_placeholder_per_provider(tmp_path):
-    fixture_workspace(tmp_path)
+    make_workspace(tmp_path, fixture="march-2022")
     outbox = built(tmp_path)
     assert 'href="mailto:hello@example.org?subject=Unsubscribe"' in outbox.html
     mailchimp = built(tmp_path, provider="mailchimp")
@@ -116,7 +115,7 @@ def test_unsubscribe_placeholder_per_provider(tmp_path):
 
 
 def test_eml_parses_back(tmp_path):
-    fixture_workspace(tmp_path)
+    make_workspace(tmp_path, fixture="march-2022")
     b = built(tmp_path)
     msg = email.message_from_bytes(b.eml, policy=email.policy.default)
     assert msg.get_content_type() == "multipart/alternative"
@@ -135,7 +134,7 @@ def test_eml_parses_back(tmp_path):
 
 
 def test_workspace_template_overrides_one_file(tmp_path):
-    fixture_workspace(tmp_path)
+    make_workspace(tmp_path, fixture="march-2022")
     build_file_tree(
         tmp_path / "templates" / "sections",
         {
@@ -187,7 +186,7 @@ def test_nested_media_queries_are_not_in_the_house_style():
     ],
 )
 def test_other_locales_render(tmp_path, locale, when):
-    fixture_workspace(tmp_path)
+    make_workspace(tmp_path, fixture="march-2022")
     toml = tmp_path / "copro-news.toml"
     toml.write_text(toml.read_text().replace('locale = "en_GB"', f'locale = "{locale}"'))
     text = built(tmp_path).text
@@ -216,7 +215,7 @@ def test_a_missing_golden_file_fails_and_update_golden_writes_it(tmp_path, monke
 
 
 def test_a_sender_name_with_a_comma_and_an_accent_is_one_address(tmp_path):
-    fixture_workspace(tmp_path)
+    make_workspace(tmp_path, fixture="march-2022")
     toml = tmp_path / "copro-news.toml"
     toml.write_text(
         toml.read_text().replace(
@@ -230,7 +229,7 @@ def test_a_sender_name_with_a_comma_and_an_accent_is_one_address(tmp_path):
 
 
 def test_settings_with_a_byte_order_mark_load(tmp_path):
-    fixture_workspace(tmp_path)
+    make_workspace(tmp_path, fixture="march-2022")
     toml = tmp_path / "copro-news.toml"
     toml.write_bytes(b"\xef\xbb\xbf" + toml.read_bytes())
     assert built(tmp_path).subject == "Team update: March 2022"

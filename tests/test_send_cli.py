@@ -10,8 +10,8 @@ import pytest
 
 from copro_news import sending, sendrecord
 from copro_news.providers import http
-from tests.conftest import CANARY_KEY, build_file_tree
-from tests.send_helpers import LIST_ID, mailchimp_workspace, make_workspace
+from tests.conftest import CANARY_KEY, build_file_tree, make_workspace
+from tests.send_helpers import LIST_ID, SEND_ISSUE
 
 
 @pytest.fixture(autouse=True)
@@ -22,13 +22,19 @@ def fast(monkeypatch):
 
 @pytest.fixture
 def outbox_ws(tmp_path: Path) -> Path:
-    return make_workspace(tmp_path / "ws")
+    return make_workspace(tmp_path / "ws", issues=SEND_ISSUE)
 
 
 @pytest.fixture
 def mc_ws(tmp_path: Path, mailchimp, monkeypatch) -> Path:
     monkeypatch.setenv("MAILCHIMP_API_KEY", CANARY_KEY)
-    return mailchimp_workspace(tmp_path / "ws", mailchimp.url)
+    return make_workspace(
+        tmp_path / "ws",
+        provider="mailchimp",
+        api_url=mailchimp.url,
+        list_id=LIST_ID,
+        issues=SEND_ISSUE,
+    )
 
 
 def record(ws: Path) -> sendrecord.SendRecord:

@@ -13,8 +13,8 @@ from copro_news.errors import ContentError, RefusedError, UsageError
 from copro_news.providers import http
 from copro_news.sending import SendPlan, SendRequest, send_issue
 from copro_news.workspace import load_workspace
-from tests.conftest import CANARY_KEY
-from tests.send_helpers import LIST_ID, mailchimp_workspace, make_workspace
+from tests.conftest import CANARY_KEY, make_workspace
+from tests.send_helpers import LIST_ID, SEND_ISSUE
 
 
 @pytest.fixture(autouse=True)
@@ -66,7 +66,7 @@ def list_messages(root: Path) -> list[Path]:
 
 
 def test_outbox_no_sends_nothing_then_yes_sends_once(tmp_path):
-    root = make_workspace(tmp_path / "ws")
+    root = make_workspace(tmp_path / "ws", issues=SEND_ISSUE)
     issue = root / "drafts" / "2026-12" / "issue.md"
     issue.write_text(issue.read_text().replace("to everyone", "to everyone ofco-production"))
 
@@ -98,7 +98,13 @@ def test_outbox_no_sends_nothing_then_yes_sends_once(tmp_path):
 
 def test_mailchimp_no_then_yes_sends_once(tmp_path, mailchimp, monkeypatch):
     monkeypatch.setenv("MAILCHIMP_API_KEY", CANARY_KEY)
-    root = mailchimp_workspace(tmp_path / "ws", mailchimp.url)
+    root = make_workspace(
+        tmp_path / "ws",
+        provider="mailchimp",
+        api_url=mailchimp.url,
+        list_id=LIST_ID,
+        issues=SEND_ISSUE,
+    )
 
     assert Person(answer=False).send(root).declined
     assert mailchimp.campaigns == {}
@@ -118,7 +124,7 @@ def test_mailchimp_no_then_yes_sends_once(tmp_path, mailchimp, monkeypatch):
 
 
 def test_a_test_send_asks_nothing(tmp_path):
-    root = make_workspace(tmp_path / "ws")
+    root = make_workspace(tmp_path / "ws", issues=SEND_ISSUE)
     person = Person(answer=False)
     outcome = person.send(root, SendRequest(test=("me@example.org",), offline=True))
     assert person.plans == []
@@ -128,7 +134,7 @@ def test_a_test_send_asks_nothing(tmp_path):
 
 
 def test_a_dry_run_shows_the_plan_and_changes_nothing(tmp_path):
-    root = make_workspace(tmp_path / "ws")
+    root = make_workspace(tmp_path / "ws", issues=SEND_ISSUE)
     person = Person(answer=True)
     outcome = person.send(
         root, SendRequest(dry_run=True, schedule="2099-01-05 09:00", offline=True)
@@ -140,7 +146,7 @@ def test_a_dry_run_shows_the_plan_and_changes_nothing(tmp_path):
 
 
 def test_errors_stop_before_the_question(tmp_path):
-    root = make_workspace(tmp_path / "ws")
+    root = make_workspace(tmp_path / "ws", issues=SEND_ISSUE)
     issue = root / "drafts" / "2026-12" / "issue.md"
     issue.write_text(issue.read_text().replace("date: 2026-12-01", "date: someday"))
     person = Person(answer=True)

@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 
 from copro_news import sendrecord
-from tests.conftest import CANARY_KEY, run_cli
-from tests.helpers import on_terminal
-from tests.send_helpers import mailchimp_workspace
+from tests.conftest import CANARY_KEY, make_workspace, on_terminal, run_cli
+from tests.send_helpers import LIST_ID, SEND_ISSUE
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -52,7 +51,13 @@ def wait_for(predicate, timeout: float = 20.0) -> None:
     ],
 )
 def test_ctrl_c_while_waiting_then_rerun_sends_once(mailchimp, tmp_path, method, pattern, phase):
-    ws = mailchimp_workspace(tmp_path / "ws", mailchimp.url)
+    ws = make_workspace(
+        tmp_path / "ws",
+        provider="mailchimp",
+        api_url=mailchimp.url,
+        list_id=LIST_ID,
+        issues=SEND_ISSUE,
+    )
     env = env_for(tmp_path)
     mailchimp.fault(method, pattern, kind="slow", delay=5.0)  # done at once, answered late
     proc = start_send(ws, env)
@@ -87,7 +92,13 @@ def test_ctrl_c_while_waiting_then_rerun_sends_once(mailchimp, tmp_path, method,
 
 
 def test_the_api_key_appears_nowhere(mailchimp, tmp_path):
-    ws = mailchimp_workspace(tmp_path / "ws", mailchimp.url)
+    ws = make_workspace(
+        tmp_path / "ws",
+        provider="mailchimp",
+        api_url=mailchimp.url,
+        list_id=LIST_ID,
+        issues=SEND_ISSUE,
+    )
     env = env_for(tmp_path)
     results = [
         run_cli(["draft"], cwd=ws, env=env),
@@ -115,13 +126,13 @@ def test_the_api_key_appears_nowhere(mailchimp, tmp_path):
 
 
 def send_on_a_terminal(ws: Path, answer: str) -> tuple[int, str]:
-    return on_terminal(["send"], ws, [answer])
+    run = on_terminal(["send"], ws, answers=[answer])
+    return run.exit_code, run.shown
 
 
 def test_send_asks_on_a_terminal(tmp_path):
-    from tests.send_helpers import make_workspace
 
-    ws = make_workspace(tmp_path / "ws")
+    ws = make_workspace(tmp_path / "ws", issues=SEND_ISSUE)
     code, output = send_on_a_terminal(ws, "n")
     assert code == 1, output
     assert "Send issue 2026-12 to outbox folder? [y/n]" in output
