@@ -391,6 +391,11 @@ class FakeButtondown:
             )
 
     @property
+    def uploads(self) -> int:
+        """Pictures uploaded and kept (a second upload of the same bytes is the first)."""
+        return len(self.images)
+
+    @property
     def total_deliveries(self) -> int:
         return sum(e.deliveries for e in self.emails.values())
 
@@ -632,13 +637,25 @@ class FakeButtondown:
         }
 
     def create_image(self, fields: dict[str, tuple[str, bytes, str]]) -> tuple[int, Any]:
-        filename, data, ctype = fields["image"]
-        if ctype == "image/svg+xml" or filename.lower().endswith(".svg"):
-            return error(400, "SVG images are not accepted.")
+        filename, data, _type = fields["image"]
+        if not filename.lower().endswith((".png", ".jpg", ".jpeg", ".gif", ".webp")):
+            return 422, {
+                "detail": [
+                    {
+                        "type": "value_error.file_extension",
+                        "loc": ["file", "image"],
+                        "msg": "Unsupported image type. Please upload a PNG, JPG, GIF, or WebP "
+                        "image.",
+                    }
+                ]
+            }
         try:
             metadata = json.loads(fields["metadata"][1]) if "metadata" in fields else {}
         except ValueError:
             return error(400, "metadata must be JSON.")
+        same = next((d for d in self.images.values() if d["data"] == data), None)
+        if same is not None:  # the same bytes: the first record, its metadata kept
+            return 201, {k: v for k, v in same.items() if k != "data"}
         iid = typeid("img")
         doc = {
             "id": iid,
@@ -694,6 +711,8 @@ class FakeButtondown:
             if rest == "" and method == "PATCH":
                 return self.update(email, body)
             if rest == "" and method == "DELETE":
+                if email.doc["status"] == "deleted":
+                    return error(404, "No email with this id.", "email_not_found")
                 if email.doc["status"] not in ("draft", "scheduled"):
                     return 409, None  # a sent email stays
                 email.doc["status"] = "deleted"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,7 @@ import pytest
 from copro_news import sending, sendrecord
 from copro_news.errors import CredentialsError, ProviderError, RefusedError
 from copro_news.providers import http
+from copro_news.providers.http import OutcomeUnknown
 from copro_news.providers.buttondown import (
     FANCY,
     ButtondownProvider,
@@ -488,3 +490,66 @@ def test_the_calls_of_a_send_do_not_grow_with_the_list(tmp_path):
             assert fake.violations == []
             counts.append(len(fake.calls))
     assert counts[0] == counts[1] <= 14
+
+
+# --- pictures, and deleting a draft --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Picture:
+    cid: str
+    sha256: str
+    mime: str
+    data: bytes
+    upload_name: str
+
+
+SUN = Picture(
+    "sun", "0123456789abcdef" * 4, "image/jpeg", b"\xff\xd8\xff sun", "copro-news-0123.jpg"
+)
+
+
+def test_a_picture_is_uploaded_once_and_found_by_its_name(buttondown):
+    p = provider(buttondown)
+    assert p.stores_images
+    assert p.find_images({SUN.upload_name}) == {}
+    url = p.upload_image(SUN)
+    assert url.startswith("https://assets.buttondown.email/images/")
+    assert p.upload_image(SUN) == url  # the same bytes: Buttondown gives the first one back
+    assert buttondown.uploads == 1
+    assert p.find_images({SUN.upload_name, "copro-news-other.png"}) == {SUN.upload_name: url}
+    (upload, *_) = [c for c in buttondown.calls if (c.method, c.path) == ("POST", "/images")]
+    assert upload.headers["content-type"].startswith("multipart/form-data")
+    assert upload.body["image"] == (SUN.upload_name, SUN.data, SUN.mime)
+    assert upload.headers["x-idempotency-key"].startswith(f"{SUN.upload_name}:upload:")
+
+
+def test_a_picture_whose_answer_was_lost_is_found_again(buttondown):
+    buttondown.fault("POST", "/images", kind="drop-after", times=10)
+    p = provider(buttondown)
+    with pytest.raises(OutcomeUnknown):
+        p.upload_image(SUN)
+    (kept,) = buttondown.images.values()
+    assert p.find_images({SUN.upload_name}) == {SUN.upload_name: kept["image"]}
+    assert buttondown.uploads == 1
+
+
+def test_a_picture_buttondown_does_not_take_is_refused_plainly(buttondown):
+    svg = Picture("logo", "f" * 64, "image/svg+xml", b"<svg/>", "copro-news-ffff.svg")
+    with pytest.raises(ProviderError) as e:
+        provider(buttondown).upload_image(svg)
+    assert e.value.message == (
+        "Buttondown refused the request (422 Unsupported image type. Please upload a PNG, "
+        "JPG, GIF, or WebP image)."
+    )
+    assert buttondown.uploads == 0
+
+
+def test_a_draft_is_deleted_and_deleting_it_again_is_no_error(buttondown, tmp_path):
+    make_sender(buttondown, tmp_path).send_test(["me@example.org"])
+    email = buttondown.only_email()
+    p = provider(buttondown)
+    p.delete_campaign(email.doc["id"])
+    assert email.doc["status"] == "deleted" and buttondown.live_emails() == []
+    p.delete_campaign(email.doc["id"])
+    assert p.find_campaigns(LIST, "[cn:2026-12:") == []

@@ -24,15 +24,23 @@ What Buttondown adds to the send flow of :mod:`copro_news.sending`:
   (every plan): the inside of the built email, with the widths made fluid, since the
   stylesheet's @media rules do not travel. With ``naked`` (the Plus plan), the whole
   email as built, in naked mode. Buttondown makes the plain-text part itself.
+- **Tests.** Buttondown marks a test email itself ("[PREVIEW]" before the subject, as its
+  web app's tests); the email's subject is never changed for a test: a subject changed
+  for a test could go to the list.
+- **Pictures** of the issue folder go to Buttondown's images (``POST /images``), which
+  keeps one copy of the same bytes; each carries its name in its metadata, to be found
+  again by it after a lost answer.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import secrets
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from copro_news.errors import CredentialsError, ProviderError
 from copro_news.providers.base import Campaign, CampaignStatus, MailingList, Message, Provider
@@ -91,6 +99,17 @@ _PLAN_NAME = re.compile(
 _MARKER = re.compile(r"\[(cn:[^\]\s]+)\]")
 _SLUG = re.compile(r"^cn-(\d{4}-\d{2})-([A-Za-z0-9_]+)$")
 _SLUG_CHARS = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
+
+
+class _Picture(Protocol):
+    """A picture of the issue folder, as the send flow hands it over."""
+
+    @property
+    def mime(self) -> str: ...
+    @property
+    def data(self) -> bytes: ...
+    @property
+    def upload_name(self) -> str: ...
 
 
 class ButtondownError(ProviderError):
@@ -216,6 +235,12 @@ class ButtondownProvider(Provider):
     name = "buttondown"
     label = "Buttondown"
     schedule_step_minutes = None  # any minute
+    #: Every copy of the workspace reaches the same newsletter (see the send flow).
+    shared = True
+    #: Its creation times are finer, but nothing says so: the second is safe.
+    created_resolution = 1.0
+    #: The issue's pictures go to Buttondown's images (find_images, upload_image).
+    stores_images = True
 
     def __init__(
         self, key: Secret, *, api_url: str | None = None, naked: bool = False, **http: Any
@@ -234,6 +259,9 @@ class ButtondownProvider(Provider):
         self._newsletters: list[dict[str, Any]] | None = None
         #: The emails as last seen, by id: their marker and last change key the publish.
         self._seen: dict[str, dict[str, Any]] = {}
+        #: slug -> the whole title asked for, for the emails this run made (or tried to):
+        #: a title says more than its slug holds (which copy of the workspace made it).
+        self._titles: dict[str, str] = {}
 
     @property
     def where(self) -> str:
@@ -285,7 +313,7 @@ class ButtondownProvider(Provider):
         return Campaign(
             id=str(doc["id"]),
             status=status,
-            title=title_of(doc),
+            title=self._title(doc),
             list_id=str(newsletter.get("id") or ""),
             list_name=str(newsletter.get("name") or ""),
             recipients=analytics.get("recipients") if analytics else None,
@@ -347,13 +375,18 @@ class ButtondownProvider(Provider):
         wanted = by_username.get(list_id, list_id)
         return next((lst for lst in found if lst.id == wanted), None)
 
-    def find_campaigns(self, list_id: str, marker: str, since: datetime) -> list[Campaign]:
+    def find_campaigns(
+        self, list_id: str, marker: str, since: datetime | None = None
+    ) -> list[Campaign]:
+        """Every email (not deleted) whose slug, or metadata, carries ``marker``; oldest
+        first. Made since ``since`` only when given."""
         out = []
         for doc in self._emails(since):
-            title = title_of(doc)
+            title = self._title(doc)
             if title and marker in title:
                 out.append(self._email(doc))
-        return out
+        never = datetime.max.replace(tzinfo=UTC)
+        return sorted(out, key=lambda c: (c.created or never, c.id))
 
     def _emails(self, since: datetime | None) -> list[dict[str, Any]]:
         """Every email not deleted (created since ``since``, when given), newest first."""
@@ -381,6 +414,7 @@ class ButtondownProvider(Provider):
             raise ProviderError(f"The campaign title {title!r} carries no marker.")
         marker = m.group(1)
         slug = slug_for(marker)
+        self._titles[slug] = title
         self._refuse_template_tags(message.subject, message.preheader)
         body: dict[str, Any] = {
             "subject": message.subject,
@@ -443,6 +477,53 @@ class ButtondownProvider(Provider):
             raise
         return self._email(doc)
 
+    def delete_campaign(self, campaign_id: str) -> None:
+        try:
+            self._call("DELETE", f"/emails/{campaign_id}")
+        except ProviderError as e:
+            if e.status != 404:
+                raise
+        self._seen.pop(campaign_id, None)
+
+    def find_images(self, names: Collection[str]) -> dict[str, str]:
+        """The pictures among ``names`` in Buttondown's images: by the name in their
+        metadata, or the last part of their address."""
+        wanted = set(names)
+        found: dict[str, str] = {}
+        page = 1
+        while wanted - set(found):
+            doc = self._call("GET", "/images", params={"page": page, "page_size": 100}) or {}
+            for item in doc.get("results") or []:
+                url = item.get("image") if isinstance(item, dict) else None
+                if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+                    continue
+                metadata = item.get("metadata") if isinstance(item.get("metadata"), dict) else {}
+                name = metadata.get("copro_news_name") or url.rsplit("/", 1)[-1].split("?")[0]
+                if name in wanted and name not in found:
+                    found[name] = url
+            if not doc.get("next"):
+                break
+            page += 1
+        return found
+
+    def upload_image(self, image: _Picture) -> str:
+        """Buttondown keeps one copy of the same bytes: uploading a picture again gives back
+        the first one's address."""
+        doc = self._call(
+            "POST",
+            "/images",
+            files={"image": (image.upload_name, image.data, image.mime)},
+            data={"metadata": json.dumps({"copro_news_name": image.upload_name})},
+            key=f"{image.upload_name}:upload:{self._run}",
+        )
+        url = doc.get("image") if isinstance(doc, dict) else None
+        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+            raise ProviderError(
+                f"Buttondown kept the picture {image.upload_name} but gave no address for it.",
+                "Run the command again: it finds the picture by its name.",
+            )
+        return url
+
     def send_test(self, campaign_id: str, addresses: list[str]) -> None:
         if not addresses:
             raise ProviderError("A test needs at least one address.")
@@ -467,6 +548,13 @@ class ButtondownProvider(Provider):
             self._seen[campaign_id] = doc
 
     # -- helpers ----------------------------------------------------------------------------
+    def _title(self, doc: dict[str, Any]) -> str:
+        marker = marker_of(doc)
+        asked = self._titles.get(str(doc.get("slug") or ""))
+        if asked is not None and marker is not None and f"[{marker}]" in asked:
+            return asked
+        return title_of(doc)
+
     def _feature(self) -> str | None:
         return "naked mode" if self.naked else None
 
