@@ -12,13 +12,13 @@ import pytest
 from copro_news import sending, sendrecord
 from copro_news.errors import CredentialsError, ProviderError, RefusedError
 from copro_news.providers import http
-from copro_news.providers.http import OutcomeUnknown
 from copro_news.providers.buttondown import (
     FANCY,
     ButtondownProvider,
     PlanError,
     slug_for,
 )
+from copro_news.providers.http import OutcomeUnknown
 from copro_news.secret import Secret
 from copro_news.sending import SendFlow, parse_schedule
 from tests.conftest import CANARY_KEY
@@ -553,3 +553,18 @@ def test_a_draft_is_deleted_and_deleting_it_again_is_no_error(buttondown, tmp_pa
     assert email.doc["status"] == "deleted" and buttondown.live_emails() == []
     p.delete_campaign(email.doc["id"])
     assert p.find_campaigns(LIST, "[cn:2026-12:") == []
+
+
+def test_a_rate_limit_is_waited_out_as_buttondown_says(buttondown, tmp_path):
+    waits: list[float] = []
+    buttondown.fault("POST", "/emails/*/publish", kind="retry-after", retry_after="7")
+    buttondown.fault("GET", "/emails", kind="retry-after", retry_after="3")
+    p = provider(buttondown, sleep=waits.append)
+    s = SendFlow(p, tmp_path, bd_message(), LIST)
+    s.plan()
+    s.send()
+    assert waits == [3.0, 7.0]
+    assert buttondown.only_email().deliveries == 1
+    publishes = [c for c in buttondown.calls if c.path.endswith("/publish")]
+    assert [c.status for c in publishes] == [429, 200]
+    assert len({c.headers["x-idempotency-key"] for c in publishes}) == 1  # the same request
