@@ -62,6 +62,7 @@ def send_again_until_done(ws: Path, env: dict[str, str], attempts: int = 3) -> N
     ("method", "pattern", "phase"),
     [
         ("POST", "/emails", "create_requested"),
+        ("PATCH", "/emails/*", "content_requested"),
         ("POST", "/emails/*/publish", "send_requested"),
     ],
 )

@@ -313,6 +313,39 @@ def test_interrupted_just_before_the_publish(buttondown, tmp_path):
     assert buttondown.only_email().deliveries == 1
 
 
+WAITS = [
+    "Looking for this issue's campaign",
+    "Reading the list",
+    "Creating the campaign",
+    "Uploading the issue",
+    "Reading the campaign",
+    "Sending through",
+]
+
+
+@pytest.mark.parametrize("wait", WAITS)
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_ctrl_c_at_any_step_then_the_next_run_sends_once(buttondown, tmp_path, wait, when):
+    """Ctrl-C while copro-news waits on Buttondown: before the call goes, or once its work
+    is done and the answer is on its way."""
+
+    @contextmanager
+    def stop(text):
+        if text.startswith(wait) and when == "before":
+            raise KeyboardInterrupt
+        yield
+        if text.startswith(wait) and when == "after":
+            raise KeyboardInterrupt
+
+    s = make_sender(buttondown, tmp_path, progress=stop)
+    with pytest.raises(KeyboardInterrupt):
+        s.plan()
+        s.send()
+    send_until_done(buttondown, tmp_path)
+    assert buttondown.only_email().deliveries == 1
+    assert sendrecord.load(tmp_path).state == "sent"
+
+
 def test_schedule_at_any_minute_cancel_and_send_later(buttondown, tmp_path):
     buttondown.clock = lambda: datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
     now = buttondown.clock()
