@@ -10,6 +10,7 @@ import pytest
 
 from copro_news import sending, sendrecord
 from copro_news.providers import http
+from copro_news.providers.buttondown import ButtondownProvider
 from tests.conftest import CANARY_KEY, SETTINGS, make_workspace
 from tests.send_helpers import SEND_ISSUE
 
@@ -23,6 +24,9 @@ NOTE = (
 def fast(monkeypatch):
     monkeypatch.setattr(http, "BACKOFF", 0.0)
     monkeypatch.setattr(sending, "RECHECK_DELAY", 0.0)
+    # no wait for another copy of the workspace's campaign: the slug rules one out here
+    monkeypatch.setattr(sending, "SETTLE_MARGIN", 0.0, raising=False)
+    monkeypatch.setattr(ButtondownProvider, "created_resolution", 0.0)
 
 
 @pytest.fixture

@@ -46,6 +46,9 @@ def fast(monkeypatch):
     monkeypatch.setattr(http, "BACKOFF", 0.0)
     monkeypatch.setattr(http, "READ_TIMEOUT", 0.25)
     monkeypatch.setattr(sending, "RECHECK_DELAY", 0.0)
+    # no wait for another copy of the workspace's campaign: the slug rules one out here
+    monkeypatch.setattr(sending, "SETTLE_MARGIN", 0.0, raising=False)
+    monkeypatch.setattr(ButtondownProvider, "created_resolution", 0.0)
 
 
 def bd_message(html: str = HTML, subject: str = "Team update: December 2026", issue="2026-12"):
@@ -254,8 +257,23 @@ def test_an_email_older_than_the_lookback_is_taken_by_its_slug(buttondown, tmp_p
     buttondown._keys.clear()  # and Buttondown had forgotten the create's key
     send_until_done(buttondown, tmp_path)
     assert buttondown.only_email() is email and email.deliveries == 1
-    refused = [c for c in buttondown.calls if (c.method, c.path) == ("POST", "/emails")]
-    assert [c.status for c in refused] == [201, 400]  # slug_invalid: taken, not duplicated
+    creates = [c for c in buttondown.calls if (c.method, c.path) == ("POST", "/emails")]
+    assert [c.status for c in creates if c.status != 400] == [201]  # taken, not duplicated
+
+
+def test_a_second_create_for_the_issue_takes_the_first_email(buttondown):
+    """Whichever run or copy of the workspace asks for the issue's email a second time (its
+    own key, the same slug), Buttondown refuses to make it, and the first one is taken."""
+    title = "copro-news 2026-12 [cn:2026-12:3f9a2c] (workspace 7b1e04)"
+    first = provider(buttondown).create_campaign(bd_message(), LIST, title)
+    second = provider(buttondown).create_campaign(bd_message(), LIST, title)
+    assert first.title == title
+    assert second.id == first.id
+    assert second.title == "copro-news 2026-12 [cn:2026-12:3f9a2c]"  # not made by that run
+    creates = [c for c in buttondown.calls if (c.method, c.path) == ("POST", "/emails")]
+    assert [c.status for c in creates] == [201, 400]
+    assert creates[1].replayed is False  # a key of its own: refused for the slug
+    assert len(buttondown.emails) == 1
 
 
 def test_a_slug_taken_by_an_email_copro_news_cannot_see_stops(buttondown, tmp_path):

@@ -437,6 +437,7 @@ class ButtondownProvider(Provider):
                 raise
             # The slug is taken: by this email, made by an earlier run whose answer
             # was lost, or by another copy of the workspace. Take it; never make a second.
+            self._titles.pop(slug, None)  # made by another run or copy, not this one
             taken = [d for d in self._emails(None) if str(d.get("slug") or "") == slug]
             if len(taken) == 1 and marker_of(taken[0]) == marker:
                 return self._email(taken[0])
