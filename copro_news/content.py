@@ -42,7 +42,7 @@ SNIPPET_SUFFIX = ".md"
 
 @dataclass(frozen=True)
 class FieldSpec:
-    kind: str  # text, date, datetime, end, url, image, int, list, hero
+    kind: str  # text, date, datetime, end, url, image, int, list, hero, repeat
     required: bool = False
     example: str = ""
     help: str = ""
@@ -74,6 +74,11 @@ SCHEMAS: dict[str, dict[str, FieldSpec]] = {
         "location": FieldSpec("text", example="Online (Zoom)", help="online, or a place"),
         "link": FieldSpec("url", example="https://example.org/cuppa", help="where to sign up"),
         "link_text": FieldSpec("text", example="Book your place", help="the link's words"),
+        "repeat": FieldSpec(
+            "repeat",
+            example="first tuesday",
+            help="every month: first, second, third, fourth or last, and a weekday",
+        ),
         **COMMON_FIELDS,
     },
     "partnerships": {
@@ -605,6 +610,13 @@ def _convert(
         if dt is None:
             invalid("a time (HH:MM) or a date and time (YYYY-MM-DD HH:MM)")
         return dt
+    if kind == "repeat":
+        from copro_news.recurring import FORMS, parse
+
+        rule = parse(value) if isinstance(value, str) else None
+        if rule is None:
+            invalid(f"a monthly rule ({FORMS})")
+        return rule
     if kind == "url":
         return _url(key, raw, value, line, report, base_url, spec)
     if kind == "hero":

@@ -6,14 +6,18 @@ Every function here creates files and never overwrites one that exists.
 from __future__ import annotations
 
 import calendar
+import os
+import re
 from collections.abc import Mapping
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from copro_news.content import SCHEMAS, SECTIONS, slugify
+from copro_news.content import MAX_FILE_BYTES, SCHEMAS, SECTIONS, Issue, slugify
 from copro_news.errors import RefusedError, UsageError
 from copro_news.fsutil import create_new
+from copro_news.recurring import Repeat
 from copro_news.settings import init_values, settings_toml
 from copro_news.workspace import DRAFTS_DIR, ISSUE_NAME, SETTINGS_FILE
 
@@ -65,21 +69,49 @@ def init_workspace(
     return written
 
 
+def _gitignore_target(path: Path) -> Path | None:
+    """The file to extend for ``path`` (a .gitignore): itself, or the file its symbolic link
+    points to when that is inside the workspace; None when it cannot be changed safely."""
+    if not path.is_symlink():
+        return path if path.is_file() else None
+    try:
+        target = path.resolve(strict=True)
+        target.relative_to(path.parent.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return None  # a dangling link, a loop, or a file outside the workspace: left alone
+    return target if target.is_file() else None
+
+
 def _extend_gitignore(path: Path) -> bool:
-    """Add what copro-news makes to an existing .gitignore, keeping every line of it."""
+    """Add what copro-news makes to an existing .gitignore, keeping every line of it, its
+    permissions, and the symbolic link it may be (the file it points to is extended)."""
     from copro_news.fsutil import atomic_write
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+    target = _gitignore_target(path)
+    if target is None:
         return False
-    present = {line.strip() for line in text.splitlines()}
-    missing = [line for line in GITIGNORE.splitlines()[1:] if line not in present]
+    missing = gitignore_missing(path.parent)
     if not missing:
         return False
+    try:
+        text = target.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
     joined = text if text.endswith("\n") or not text else text + "\n"
-    atomic_write(path, joined + GITIGNORE.splitlines()[0] + "\n" + "\n".join(missing) + "\n")
+    atomic_write(target, joined + GITIGNORE.splitlines()[0] + "\n" + "\n".join(missing) + "\n")
     return True
+
+
+def gitignore_missing(root: Path) -> list[str]:
+    """The lines copro-news needs that ``root``'s .gitignore lacks (all, if it cannot be read)."""
+    wanted = GITIGNORE.splitlines()[1:]
+    target = _gitignore_target(Path(root) / ".gitignore")
+    try:
+        text = target.read_text(encoding="utf-8") if target is not None else ""
+    except (OSError, UnicodeDecodeError):
+        return wanted
+    present = {line.strip() for line in text.splitlines()}
+    return [line for line in wanted if line not in present]
 
 
 # --- issues and snippets -----------------------------------------------------------------------
@@ -126,9 +158,27 @@ def new_issue(drafts: Path, name: str, newsletter: str) -> Path:
             "Edit it and add snippets to it (copro-news add SECTION TITLE); if it is the "
             f"example that init made, delete the folder drafts/{name} to start afresh.",
         )
+    _refuse_a_link(path)
     folder.mkdir(parents=True, exist_ok=True)
-    create_new(path, issue_text(first, newsletter))
+    _create(path, issue_text(first, newsletter))
     return path
+
+
+def _refuse_a_link(path: Path) -> None:
+    """A symbolic link where a new file should go is never written through nor replaced."""
+    if path.is_symlink():
+        raise RefusedError(
+            f"{path} is a symbolic link (to {os.readlink(path)}), so nothing was written.",
+            "Remove the link, or choose another name.",
+        )
+
+
+def _create(path: Path, text: str) -> None:
+    """Write a new file, or refuse if something took its name meanwhile: never 'Created'
+    for a file that was not written."""
+    _refuse_a_link(path)
+    if not create_new(path, text):
+        raise RefusedError(f"{path} exists already.", "Edit that file, or choose another name.")
 
 
 def snippet_text(section: str, title: str) -> str:
@@ -160,12 +210,13 @@ def new_snippet(issue_folder: Path, section: str, title: str) -> Path:
         raise UsageError("The title is empty.", 'Give a title in quotes: "Co-Pro Cuppa"')
     slug = slugify(title)
     path = issue_folder / section / f"{slug}.md"
+    _refuse_a_link(path)
     if path.exists():
         raise RefusedError(
             f"{path} exists already.",
             "Edit that file, or choose another title.",
         )
-    create_new(path, snippet_text(section, title))
+    _create(path, snippet_text(section, title))
     return path
 
 
@@ -266,3 +317,114 @@ def write_example(drafts: Path, today: date, website: str) -> list[Path]:
         if create_new(path, text):
             written.append(path)
     return written
+
+
+# --- the continuous-integration workflow -------------------------------------------------------
+
+CI_SYSTEMS = ("github",)
+
+
+def write_workflow(root: Path, version: str) -> Path:
+    """Write the GitHub Actions workflow that checks and drafts every pull request; refuse if
+    the file exists. It goes in the git repository's top folder when the workspace is inside
+    one (GitHub reads workflows only there), else in the workspace."""
+    from copro_news.ci import WORKFLOW_PATH, repository_root, workflow_text
+
+    root = Path(root).resolve()
+    top = repository_root(root) or root
+    folder = root.relative_to(top).as_posix() if root != top else ""
+    path = top / WORKFLOW_PATH
+    if os.path.lexists(path):
+        raise RefusedError(
+            f"{path} exists already, so it was left as it is.",
+            "Compare it with a new one: move it away, run the command again, then merge "
+            "the two by hand.",
+        )
+    source = _holds_copro_news(top)
+    install = os.path.relpath(top, root) if source else f"copro-news=={version}"
+    _create(path, workflow_text(install=install, folder=folder))
+    return path
+
+
+def _holds_copro_news(folder: Path) -> bool:
+    """Whether ``folder`` is a checkout of copro-news itself (its pyproject.toml names it)."""
+    import tomllib
+
+    try:
+        with open(folder / "pyproject.toml", "rb") as f:
+            return tomllib.load(f).get("project", {}).get("name") == "copro-news"
+    except (OSError, tomllib.TOMLDecodeError, AttributeError):
+        return False
+
+
+# --- recurring events --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Carried:
+    """A recurring event carried into a new issue: its new file, the file it came from, and
+    its new start (the next day on its rule, at the same time)."""
+
+    path: Path
+    source: Path
+    start: date
+    repeat: Repeat
+
+
+_REPEAT_LINE = re.compile(r"^repeat\s*:", re.MULTILINE)
+_DATE_IN_LINE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+
+
+def has_recurring(folder: Path) -> bool:
+    """Whether an event of the issue ``folder`` may have ``repeat:``: a glance at the files
+    (no YAML parsing), so that an issue without one costs nothing to look at."""
+    events = folder / "events"
+    if not events.is_dir():
+        return False
+    for path in events.glob("*.md"):
+        try:
+            if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
+                continue  # not a snippet the loader would read either
+            if _REPEAT_LINE.search(path.read_text(encoding="utf-8")):
+                return True
+        except (OSError, UnicodeDecodeError):
+            continue
+    return False
+
+
+def carry_recurring(
+    previous: Issue, folder: Path, first_day: date
+) -> tuple[list[Carried], list[str]]:
+    """Copy each event with ``repeat:`` of ``previous`` into the issue ``folder``, moved to the
+    next day on its rule that is ``first_day`` or later (and after its old date), its time,
+    text and every other field kept. Return what was carried, and a note for each event
+    left behind. Never overwrites a file."""
+    carried: list[Carried] = []
+    notes: list[str] = []
+    for s in previous.sections.get("events", []):
+        repeat, start = s.get("repeat"), s.get("start")
+        if not isinstance(repeat, Repeat):
+            continue
+        line = s.line_of("start")
+        if not isinstance(start, date) or line is None:
+            notes.append(f"{s.rel}: its start cannot be read, so it was not carried.")
+            continue
+        old_day = start.date() if isinstance(start, datetime) else start
+        new_day = repeat.next_on_or_after(max(first_day, old_day + timedelta(days=1)))
+        shift = new_day - old_day
+        lines = s.source.text.split("\n")
+        lines[line - 1] = _DATE_IN_LINE.sub(new_day.isoformat(), lines[line - 1], count=1)
+        end_line = s.line_of("end")
+        end = s.get("end")
+        if end_line is not None and isinstance(end, date):
+            end_day = (end.date() if isinstance(end, datetime) else end) + shift
+            lines[end_line - 1] = _DATE_IN_LINE.sub(
+                end_day.isoformat(), lines[end_line - 1], count=1
+            )
+        path = folder / s.kind / s.source.path.name
+        if path.is_symlink() or not create_new(path, "\n".join(lines)):
+            notes.append(f"{s.rel}: {path.name} is in the new issue already, so it was kept.")
+            continue
+        moved = start + shift
+        carried.append(Carried(path, s.source.path, moved, repeat))
+    return carried, notes

@@ -36,6 +36,11 @@ EXAMPLES: dict[str, tuple[dict[str, object], str | None, bool]] = {
         None,
         False,
     ),
+    "repeat-mismatch": (
+        {"events/e.md": event("Cuppa", "2026-12-08 12:30", repeat="first tuesday")},
+        None,
+        False,
+    ),
     "month-mismatch": ({}, '---\nsubject: "Team update: March"\ndate: 2026-12-01\n---\n', False),
     "run-together": ({"stories/s.md": story("News", "the potential ofco-production")}, None, False),
     "placeholder-left": ({"stories/s.md": story("News", "Venue TBC")}, None, False),

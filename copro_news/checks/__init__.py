@@ -19,6 +19,7 @@ RULE_MODULES: tuple[str, ...] = (
     "settings",
     "issue",
     "timing",
+    "recurring",
     "text",
     "email",
     "links",

@@ -1,19 +1,48 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from copro_news.commands import common
 
 if TYPE_CHECKING:
-    from copro_news.checks import CheckResult
     from copro_news.problems import Problem
+    from copro_news.workspace import Workspace
+
+
+FORMATS = ("text", "json", "github")
+
+
+@dataclass
+class Outcome:
+    """What one issue's check found, ready to be shown in any format."""
+
+    name: str
+    doc: dict[str, Any]  # the --json object
+    problems: list[Problem]
+    lead: str  # "2026-12: 1 error, 0 warnings"
+    notes: str  # "(at 2026-12-01 09:00 GMT; links not checked (--offline))"
+    colour: str
+    failed: bool
+
+    @property
+    def headline(self) -> str:
+        return f"{self.lead} {self.notes}"
 
 
 def command(
     ctx: typer.Context,
-    issue: str | None = typer.Argument(None, help=common.ISSUE_HELP),
+    targets: list[str] | None = typer.Argument(
+        None,
+        metavar="[ISSUE | FILE...]",
+        help="The issue, e.g. 2026-12 (default: the newest folder in drafts/); or files of "
+        "issues, as pre-commit passes them: each issue they belong to is checked once.",
+        show_default=False,
+    ),
     at: str | None = typer.Option(
         None,
         "--at",
@@ -31,7 +60,15 @@ def command(
         "(in the issue's build/links.json).",
     ),
     strict: bool = typer.Option(False, "--strict", help="Fail on warnings too."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+    output_format: str | None = typer.Option(
+        None,
+        "--format",
+        metavar="text|json|github",
+        help="How to show the problems: text (the default), json (one object on stdout), or "
+        "github (annotations on a pull request's files, and the whole list in the job "
+        "summary).",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="The same as --format json."),
     list_rules: bool = typer.Option(False, "--list-rules", help="List every rule and exit."),
     explain: str | None = typer.Option(
         None, "--explain", metavar="CODE", help="Explain one rule, e.g. weekday-mismatch."
@@ -45,18 +82,25 @@ def command(
     Each problem is listed with its file, line, rule code and a hint. The exit code is 1
     when there is an error (or a warning, with --strict), else 0.
 
+    Given files (a pre-commit hook passes the files of a commit), it checks the issues
+    they belong to, each once; files outside drafts/ are left out with a note, and
+    copro-news.toml or a template selects the newest issue.
+
     \b
     Examples:
       copro-news check
       copro-news check 2026-12 --at "2026-12-01 09:00" --offline
+      copro-news check drafts/2026-12/events/cuppa.md --offline
       copro-news check --fresh
       copro-news check --json > problems.json
+      copro-news check --offline --format github     # in a GitHub Actions workflow
       copro-news check --explain weekday-mismatch
     """
     from copro_news import console
 
+    fmt = _format(output_format, as_json)
     if list_rules:
-        _list_rules(as_json)
+        _list_rules(fmt == "json")
         return
     if explain is not None:
         _explain(explain)
@@ -68,89 +112,166 @@ def command(
             "--fresh checks every link again and --offline checks none: use one of them."
         )
 
-    from copro_news.checks import check_all, parse_at
-    from copro_news.content import load_issue
+    from copro_news.checks import parse_at
+    from copro_news.checks.targets import select, workspace_root
     from copro_news.errors import SettingsError
-    from copro_news.workspace import load_workspace
+    from copro_news.workspace import Settings, Workspace, load_workspace
 
-    # the settings' warnings are listed with the other problems, not before them
+    args = targets or []
+    cwd = Path.cwd()
+    root = workspace_root(args, common.state(ctx).workspace, cwd)
+    broken: list[Problem] | None = None
     try:
-        ws = load_workspace(explicit=common.state(ctx).workspace)
-    except SettingsError as e:
-        _settings_failed(ctx, e.problems, issue, at, as_json)
-        raise typer.Exit(1) from None
-    loaded = load_issue(ws, ws.resolve_issue(issue))
+        ws = load_workspace(explicit=root)
+    except SettingsError as e:  # listed with the problems, not before them: no rule runs
+        ws, broken = Workspace(root, Settings()), e.problems
+    chosen = select(ws, args, cwd)
+    for note in chosen.notes:
+        console.info(note)
+    if not chosen.folders:
+        console.info("Nothing to check: no file named is part of an issue.")
+        if fmt == "json":
+            _show_json([])  # still one document
+        return
     when = parse_at(at, ws.settings.tz) if at else None
-    with console.progress("Checking links", enabled=not offline) as progress:
-        result = check_all(ws, loaded, at=when, offline=offline, fresh=fresh, progress=progress)
-    if as_json:
-        import json
-
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    if broken is not None:
+        outcomes = [_settings_failed(folder.name, broken) for folder in chosen.folders]
     else:
-        out = console.out()
-        if result.problems:
-            console.print_problems(result.problems, console=out)
-        out.print(_summary(result, strict))
-    if result.failed(strict):
+        outcomes = [
+            _check(ws, folder, when, offline=offline, fresh=fresh, strict=strict)
+            for folder in chosen.folders
+        ]
+    if fmt == "json":
+        _show_json(outcomes)
+    elif fmt == "github":
+        _show_github(ws, outcomes)
+    else:
+        _show_text(outcomes)
+    if any(o.failed for o in outcomes):
         raise typer.Exit(1)
 
 
-def _settings_failed(
-    ctx: typer.Context, problems: list[Problem], issue: str | None, at: str | None, as_json: bool
-) -> None:
-    """Report settings that cannot be used as the problems check found: no rule ran.
+def _format(output_format: str | None, as_json: bool) -> str:
+    from copro_news.errors import UsageError
 
-    No workspace, an unknown issue and a malformed --at stay usage errors."""
+    fmt = (output_format or ("json" if as_json else "text")).strip().lower()
+    if fmt not in FORMATS:
+        raise UsageError(
+            f"--format {output_format!r} is not a format copro-news knows.",
+            f"Use one of: {', '.join(FORMATS)}.",
+        )
+    if as_json and fmt != "json":
+        raise UsageError(f"--json and --format {fmt} ask for two formats.", "Use one of them.")
+    return fmt
+
+
+def _check(
+    ws: Workspace,
+    folder: Path,
+    when: datetime | None,
+    *,
+    offline: bool,
+    fresh: bool,
+    strict: bool,
+) -> Outcome:
     from copro_news import console
-    from copro_news.checks import parse_at
-    from copro_news.problems import count, sort_problems, summary
-    from copro_news.workspace import Settings, Workspace, find_root
-
-    root = find_root(explicit=common.state(ctx).workspace)
-    name = Workspace(root, Settings()).resolve_issue(issue).name
-    if at:
-        parse_at(at, Settings().tz)
-    problems = sort_problems(problems)
-    errors, warnings = count(problems)
-    if as_json:
-        import json
-
-        doc = {
-            "issue": name,
-            "at": None,
-            "errors": errors,
-            "warnings": warnings,
-            "problems": [p.to_dict() for p in problems],
-        }
-        print(json.dumps(doc, ensure_ascii=False, indent=2))
-        return
-    out = console.out()
-    console.print_problems(problems, console=out)
-    counts = summary(problems, zeros=True)
-    out.print(
-        f"[red]{console.escape(name)}: {counts}[/] "
-        "(copro-news.toml has errors, so the issue was not checked)"
-    )
-
-
-def _summary(result: CheckResult, strict: bool) -> str:
-    from copro_news import console
+    from copro_news.checks import check_all
+    from copro_news.content import load_issue
     from copro_news.problems import summary
 
+    loaded = load_issue(ws, folder)
+    with console.progress("Checking links", enabled=not offline) as progress:
+        result = check_all(ws, loaded, at=when, offline=offline, fresh=fresh, progress=progress)
     at = result.at.strftime("%Y-%m-%d %H:%M %Z").strip()
     notes = [f"at {at}"]
     if result.offline:
         notes.append("links not checked (--offline)")
     if not result.built:
         notes.append("the email was not built, so its rules did not run")
-    where = console.escape(f"({'; '.join(notes)})")
-    name = console.escape(result.issue.id)
-    if not result.problems:
-        return f"[green]{name}: no problems found[/] {where}"
-    colour = "red" if result.failed(strict) else "yellow"
-    counts = summary(result.problems, zeros=True)
-    return f"[{colour}]{name}: {counts}[/] {where}"
+    failed = result.failed(strict)
+    if result.problems:
+        lead = f"{result.issue.id}: {summary(result.problems, zeros=True)}"
+        colour = "red" if failed else "yellow"
+    else:
+        lead, colour = f"{result.issue.id}: no problems found", "green"
+    return Outcome(
+        result.issue.id,
+        result.to_dict(),
+        result.problems,
+        lead,
+        f"({'; '.join(notes)})",
+        colour,
+        failed,
+    )
+
+
+def _settings_failed(name: str, found: list[Problem]) -> Outcome:
+    """Settings that cannot be used, reported as the problems check found: no rule ran."""
+    from copro_news.problems import count, sort_problems, summary
+
+    problems = sort_problems(found)
+    errors, warnings = count(problems)
+    doc = {
+        "issue": name,
+        "at": None,
+        "errors": errors,
+        "warnings": warnings,
+        "problems": [p.to_dict() for p in problems],
+    }
+    return Outcome(
+        name,
+        doc,
+        problems,
+        f"{name}: {summary(problems, zeros=True)}",
+        "(copro-news.toml has errors, so the issue was not checked)",
+        "red",
+        True,
+    )
+
+
+def _show_text(outcomes: list[Outcome]) -> None:
+    from copro_news import console
+
+    out = console.out()
+    for n, o in enumerate(outcomes):
+        if n:
+            out.print()
+        if o.problems:
+            console.print_problems(o.problems, console=out)
+        out.print(f"[{o.colour}]{console.escape(o.lead)}[/] {console.escape(o.notes)}")
+
+
+def _show_json(outcomes: list[Outcome]) -> None:
+    """One object: the issue's, or with several issues, each one's and the totals."""
+    import json
+
+    if len(outcomes) == 1:
+        doc = outcomes[0].doc
+    else:
+        doc = {
+            "issues": [o.doc for o in outcomes],
+            "errors": sum(o.doc["errors"] for o in outcomes),
+            "warnings": sum(o.doc["warnings"] for o in outcomes),
+        }
+    print(json.dumps(doc, ensure_ascii=False, indent=2))
+
+
+def _show_github(ws: Workspace, outcomes: list[Outcome]) -> None:
+    """Annotations on stdout; every problem in the job summary when GitHub gives one."""
+    import os
+
+    from copro_news import ci
+
+    top = ci.repository_root(ws.root) or ws.root
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY", "").strip()
+    for o in outcomes:
+        located = ci.locate(o.problems, ws.root, top)
+        for line in ci.annotation_lines(located, summary=bool(summary_file)):
+            print(line)
+        print(o.headline)
+        if summary_file:
+            with open(summary_file, "a", encoding="utf-8") as f:
+                f.write(ci.summary_markdown(o.name, o.headline, located))
 
 
 def _list_rules(as_json: bool) -> None:

@@ -24,6 +24,13 @@ def command(
     website: str | None = typer.Option(None, help=_help("links.website")),
     timezone: str = typer.Option(find("timezone").default, help=_help("timezone")),
     example: bool = typer.Option(True, help="Add an example issue for next month."),
+    ci: str | None = typer.Option(
+        None,
+        "--ci",
+        metavar="github",
+        help="Also write a GitHub Actions workflow that checks and drafts every pull request "
+        "(.github/workflows/newsletter.yml); in an existing workspace, only that.",
+    ),
 ) -> None:
     """Make a new workspace with an example issue.
 
@@ -38,12 +45,22 @@ def command(
       copro-news init news
       copro-news init news --name "Co-Production Collective" \\
           --email news@example.org --postal-address "1 High St, London"
+      copro-news init --ci github      # add the pull-request workflow to this workspace
     """
     from copro_news import console
     from copro_news.errors import UsageError
-    from copro_news.scaffold import init_workspace
+    from copro_news.scaffold import CI_SYSTEMS, gitignore_missing, init_workspace
     from copro_news.settings import Invalid, Settings, init_values, schema
     from copro_news.workspace import SETTINGS_FILE
+
+    if ci is not None and ci.strip().lower() not in CI_SYSTEMS:
+        raise UsageError(
+            f"--ci {ci!r} is not a system copro-news knows.",
+            f"Use one of: {', '.join(CI_SYSTEMS)}.",
+        )
+    if ci is not None and (directory / SETTINGS_FILE).is_file():
+        _workflow(directory)  # an existing workspace: the workflow is all that is added
+        return
 
     given = {  # the options, by the setting each one answers
         "name": name,
@@ -84,6 +101,14 @@ def command(
     out.print(f"Made a copro-news workspace in {console.escape(root)}")
     for path in written:
         out.print(f"  {console.escape(path.relative_to(root).as_posix())}")
+    missing = gitignore_missing(root)
+    if missing:
+        console.warn(
+            f".gitignore was left as it is (a link to a file outside the workspace, or "
+            f"unreadable): add these lines to it yourself: {', '.join(missing)}"
+        )
+    if ci is not None:
+        _workflow(directory)
     cd = "" if root == Path.cwd().resolve() else f"cd {directory} && "
     has_issue = any(p.name == "issue.md" for p in written)
     if example and not has_issue:
@@ -94,3 +119,20 @@ def command(
             out.print(f"Kept drafts/{month} as it was: the example issue was not added.")
             has_issue = (root / DRAFTS_DIR / month / "issue.md").is_file()
     out.print(f"Next: {console.escape(cd)}copro-news {'draft' if has_issue else 'new'}")
+
+
+def _workflow(directory: Path) -> None:
+    from copro_news import __version__, console
+    from copro_news.scaffold import write_workflow
+
+    path = write_workflow(directory, __version__)
+    try:
+        shown = path.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        shown = str(path)
+    out = console.out()
+    out.print(f"Wrote {console.escape(shown)}")
+    out.print(
+        "Every pull request that changes drafts/, copro-news.toml or templates/ is now checked "
+        "and drafted on GitHub; the built email is kept with the run. It never sends."
+    )

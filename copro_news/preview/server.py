@@ -33,6 +33,10 @@ from copro_news.problems import Problem, count, plural
 
 LOOPBACK = "127.0.0.1"
 HEARTBEAT_SECONDS = 15.0
+# One thread per connection, at most this many at once: a few pages (each holds its event
+# stream and a few kept-alive connections) fit easily; beyond it a connection gets 503.
+MAX_CONNECTIONS = 64
+IDLE_SECONDS = 15.0  # a connection that sends no request for this long is closed
 # watchfiles groups the events of one save: it waits STEP ms for more, at most DEBOUNCE ms.
 WATCH_STEP_MS = 10
 WATCH_DEBOUNCE_MS = 400
@@ -245,8 +249,12 @@ class Preview:
                 self._snapshot, self._digest = snap, digest
                 self._cond.notify_all()
         if self.on_build is not None:
-            with contextlib.suppress(Exception):
+            try:
                 self.on_build(snap)
+            except (Exception, SystemExit):
+                # The report has nowhere to go (its pipe or terminal closed: rich raises
+                # SystemExit on a broken pipe). The page is what matters: build on, quietly.
+                self.on_build = None
         return snap
 
     def request_rebuild(self) -> None:
@@ -259,7 +267,8 @@ class Preview:
                 continue
             self._dirty.clear()
             if not stop.is_set():
-                self.rebuild()
+                with contextlib.suppress(Exception):  # one failed build never stops the next
+                    self.rebuild()
 
     def wait_newer(self, version: int, timeout: float) -> Snapshot | None:
         """The snapshot after ``version``, or None at the timeout or when closing."""
@@ -478,6 +487,7 @@ class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     block_on_close = False
+    request_queue_size = 128  # a page opens several connections at once; none waits a second
 
     def __init__(self, address: tuple[str, int], preview: Preview) -> None:
         import socket
@@ -487,7 +497,37 @@ class PreviewServer(ThreadingHTTPServer):
         self.preview = preview
         self.check_host = is_loopback(address[0])
         self.stopping = threading.Event()
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         super().__init__(address, PreviewHandler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """A thread for the connection while fewer than MAX_CONNECTIONS are open; else a
+        short 503 from this thread, and the connection is closed."""
+        if not self.slots.acquire(blocking=False):
+            self._refuse(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+    def _refuse(self, request: Any) -> None:
+        body = b"Too many connections to the preview; try again in a moment.\n"
+        head = (
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            f"Content-Length: {len(body)}\r\nRetry-After: 2\r\nConnection: close\r\n\r\n"
+        )
+        with contextlib.suppress(OSError):
+            request.settimeout(0.5)
+            request.sendall(head.encode("ascii") + body)
+        self.shutdown_request(request)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A request that fails (a page closed mid-answer) costs that request only, quietly."""
@@ -506,7 +546,7 @@ class PreviewServer(ThreadingHTTPServer):
 class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewServer
     protocol_version = "HTTP/1.1"
-    timeout = 120  # an idle kept-alive connection is closed after this many seconds
+    timeout = IDLE_SECONDS  # an idle connection (kept alive, or silent) is closed after it
     server_version = "copro-news-preview"
     sys_version = ""
 
