@@ -294,6 +294,20 @@ def test_a_slug_taken_by_an_email_copro_news_cannot_see_stops(buttondown, tmp_pa
     assert buttondown.live_emails() == [] and buttondown.total_deliveries == 0
 
 
+def test_an_email_buttondown_calls_a_duplicate_is_not_made_again(buttondown, tmp_path):
+    buttondown.refusals[("POST", "/emails")] = (
+        400,
+        {"code": "email_duplicate", "detail": "An identical email was sent recently."},
+    )
+    with pytest.raises(ProviderError) as e:
+        make_sender(buttondown, tmp_path).send_test(["me@example.org"])
+    assert e.value.message == (
+        "Buttondown refused the email as a duplicate of one it already has (An identical "
+        "email was sent recently)."
+    )
+    assert buttondown.emails == {} and sendrecord.load(tmp_path).campaign_id is None
+
+
 def test_two_copies_of_the_workspace_make_one_email(buttondown, tmp_path):
     """Two clones with the same marker (as every clone has it): their identical requests are
     one at Buttondown, and the issue goes out once."""

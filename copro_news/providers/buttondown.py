@@ -441,6 +441,12 @@ class ButtondownProvider(Provider):
             taken = [d for d in self._emails(None) if str(d.get("slug") or "") == slug]
             if len(taken) == 1 and marker_of(taken[0]) == marker:
                 return self._email(taken[0])
+            if e.code == "email_duplicate":
+                raise ProviderError(
+                    "Buttondown refused the email as a duplicate of one it already has"
+                    + (f" ({e.detail.rstrip('.')})." if e.detail else "."),
+                    f"Look for that email in {self.where}: copro-news will not make a second one.",
+                ) from None
             raise ProviderError(
                 f"Buttondown already has an email at the address '{slug}' (its slug), "
                 "and copro-news cannot find it among the newsletter's emails.",
