@@ -128,6 +128,9 @@ def test_test_then_send_then_refused(cli, bd_ws, buttondown):
     assert r.exit_code == 1
     assert r.stderr.startswith("Error: Issue 2026-12 already went out on ")
     assert "to 'Team update' through Buttondown." in r.stderr
+    r = cli("send", "--cancel", cwd=bd_ws)  # no way back once it went
+    assert r.exit_code == 1
+    assert r.stderr.startswith("Error: Issue 2026-12 already went out on ")
     assert buttondown.total_deliveries == 1
 
 
