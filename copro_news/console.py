@@ -70,9 +70,13 @@ def err() -> Console:
 
 
 def escape(text: Any) -> str:
+    """``text`` to print as it is: no rich markup, and no control character (a terminal's
+    escape sequence in a subject, a carriage return) obeyed: each is shown as its code."""
     from rich.markup import escape as _escape
 
-    return _escape(str(text))
+    from copro_news.chars import printable
+
+    return _escape(printable(str(text)))
 
 
 def error(message: str, hint: str | None = None) -> None:

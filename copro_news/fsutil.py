@@ -41,6 +41,29 @@ def atomic_write(path: Path, data: bytes | str, *, encoding: str = "utf-8") -> N
         raise
 
 
+def read_regular(path: Path, limit: int) -> bytes:
+    """At most ``limit`` bytes of the regular file ``path``; OSError for anything else.
+
+    Opened without waiting, so a FIFO (a named pipe) never blocks, and refused once open:
+    a device such as /dev/zero is never read without end.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        chunks = []
+        left = limit
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def _new_temporary(path: Path) -> tuple[int, str]:
     """A new, empty file beside ``path``, made with mode 0666 so that the umask applies
     (tempfile.mkstemp makes 0600 whatever the umask)."""

@@ -19,16 +19,23 @@ from typing import TYPE_CHECKING, Any
 
 from copro_news import dates
 from copro_news.content import SECTIONS, Issue
+from copro_news.images import LocalImage
+from copro_news.markup import parser
+from copro_news.settings import link_label
 
 if TYPE_CHECKING:
     import jinja2
-    from markdown_it import MarkdownIt
 
     from copro_news.problems import Problem
     from copro_news.workspace import Settings, Workspace
 
 GMAIL_CLIP_BYTES = 102 * 1024
 TEXT_WIDTH = 72
+#: The email is this wide on a desktop; a section's text column is narrower by its padding.
+EMAIL_WIDTH = 600
+COLUMN_WIDTH = EMAIL_WIDTH - 2 * 32
+#: What every picture of the email carries, so that none is ever wider than the screen.
+IMAGE_STYLE = "max-width: 100%; height: auto;"
 # premailer joins every href with the base URL, which would mangle a provider's merge tag;
 # the footer links to this address and it is replaced after inlining.
 _UNSUB_SENTINEL = "https://unsubscribe.invalid/copro-news"
@@ -49,24 +56,58 @@ def unsubscribe_placeholder(settings: Settings, provider: str | None = None) -> 
 # --- Markdown ----------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _markdown() -> MarkdownIt:
-    from markdown_it import MarkdownIt
+ImageLookup = Callable[[str], LocalImage | None]
 
-    md = MarkdownIt("commonmark", {"typographer": True, "html": False, "linkify": False})
-    md.enable(["replacements", "smartquotes", "table", "strikethrough"])
+
+@lru_cache(maxsize=1)
+def _html_renderer() -> Any:
+    """The Markdown parser with the email's own way of writing an image: a picture of the
+    issue folder as its cid:, every picture with a width no wider than the column and
+    max-width: 100%, so that none makes the email wider than a phone."""
+    from copy import copy
+    from html import escape
+    from urllib.parse import unquote
+
+    from markdown_it.renderer import RendererHTML
+
+    md = copy(parser())
+    md.renderer = RendererHTML(md)
+
+    def image(self: Any, tokens: list[Any], idx: int, options: Any, env: dict[str, Any]) -> str:
+        token = tokens[idx]
+        src = str(token.attrGet("src") or "")
+        alt = self.renderInlineAsText(token.children or [], options, env)
+        lookup: ImageLookup | None = env.get("images")
+        local = lookup(unquote(src)) if lookup is not None else None
+        attrs = [("src", local.src if local else src), ("alt", alt)]
+        if token.attrGet("title"):
+            attrs.append(("title", str(token.attrGet("title"))))
+        if local is not None:
+            attrs.append(("width", str(local.shown_width(COLUMN_WIDTH))))
+        attrs.append(("style", IMAGE_STYLE))
+        shown = " ".join(f'{k}="{escape(v, quote=True)}"' for k, v in attrs)
+        return f"<img {shown}>"
+
+    md.add_render_rule("image", image)
     return md
 
 
-def markdown_html(text: str) -> str:
-    html = _markdown().render(text or "")
+def markdown_html(text: str, images: ImageLookup | None = None) -> str:
+    """Markdown as the email's HTML; ``images`` gives the picture of the issue folder that an
+    image address names."""
+    html = _html_renderer().render(text or "", {"images": images})
     # tables written in Markdown get the house table style, apart from the layout tables
     return html.replace("<table>", '<table class="md-table" cellpadding="0" cellspacing="0">')
 
 
+def markdown_inline(text: str) -> str:
+    """One line of Markdown (a photo credit with a link) as HTML, without a paragraph."""
+    return str(_html_renderer().renderInline(text or ""))
+
+
 def markdown_text(text: str, width: int = TEXT_WIDTH) -> str:
     """Markdown as plain text: paragraphs wrapped, lists dashed, each link's URL written out."""
-    tokens = _markdown().parse(text or "")
+    tokens = parser().parse(text or "")
     blocks: list[str] = []
     prefix_stack: list[str] = []
     ordered: list[int | None] = []
@@ -263,8 +304,15 @@ def make_environment(folders: tuple[Path, ...], locale: str) -> jinja2.Environme
         keep_trailing_newline=True,
         auto_reload=True,
     )
-    env.filters["markdown"] = lambda text: Markup(markdown_html(text))
+
+    @jinja2.pass_context
+    def markdown(context: Any, text: str) -> Markup:
+        return Markup(markdown_html(text, context.get("local_image")))
+
+    env.filters["markdown"] = markdown
+    env.filters["markdown_inline"] = lambda text: Markup(markdown_inline(text))
     env.filters["markdown_text"] = markdown_text
+    env.filters["link_name"] = link_label
     env.filters["long_date"] = lambda d, year=True: dates.long_date(d, locale, year=year)
     env.filters["month"] = lambda d: dates.month_name(d, locale)
     env.filters["time"] = lambda t: dates.short_time(t, locale)
@@ -472,6 +520,9 @@ class Build:
     eml: bytes
     provider: str
     sections: dict[str, int] = field(default_factory=dict)
+    #: The pictures of the issue folder that the email shows, each once: the HTML names
+    #: each as ``cid:<cid>``, the .eml carries them, a provider uploads them.
+    images: tuple[LocalImage, ...] = ()
 
     @property
     def issue_id(self) -> str:
@@ -486,22 +537,40 @@ class Build:
         return self.html_bytes > GMAIL_CLIP_BYTES
 
 
+def _hero(issue: Issue) -> dict[str, Any] | None:
+    """The hero as templates see it: its image a cid: for a picture of the issue folder,
+    with the width the email gives it."""
+    hero = issue.hero
+    if not hero:
+        return None
+    shown: dict[str, Any] = dict(hero)
+    local = issue.local_image(hero["image"])
+    shown["width"] = EMAIL_WIDTH
+    if local is not None:
+        shown["image"] = local.src
+        shown["width"] = local.shown_width(EMAIL_WIDTH)
+    return shown
+
+
 def _context(ws: Workspace, issue: Issue, unsubscribe: str) -> dict[str, Any]:
     settings = ws.settings
-    sections = [(kind, issue.sections.get(kind, [])) for kind in SECTIONS]
-    links = dict(settings.links)
+    links = {"website": "", "signup": "", **settings.links}
     return {
         "settings": settings,
         "sender": settings.sender,
         "links": links,
+        "footer": settings.footer,
         "issue": issue,
         "subject": issue.subject,
         "preheader": issue.preheader,
-        "hero": issue.hero,
+        "hero": _hero(issue),
         "intro": issue.intro,
         "issue_date": issue.date,
         "issue_year": issue.date.year if issue.date else None,
-        "sections": [(k, items) for k, items in sections if items],
+        # The order after the intro, each a Block: kind, items and heading (None: a snippet
+        # placed on its own). Iterated as (kind, items) pairs by templates written before.
+        "sections": issue.layout,
+        "section_titles": {kind: settings.sections.title(kind) for kind in SECTIONS},
         "events": issue.sections.get("events", []),
         "partnerships": issue.sections.get("partnerships", []),
         "actions": issue.sections.get("actions", []),
@@ -509,6 +578,8 @@ def _context(ws: Workspace, issue: Issue, unsubscribe: str) -> dict[str, Any]:
         "unsubscribe_url": unsubscribe,
         "contact_email": settings.sender.reply_to or settings.sender.email,
         "lang": settings.locale.split("_")[0],
+        "local_image": issue.local_image,
+        "email_width": EMAIL_WIDTH,
     }
 
 
@@ -572,8 +643,10 @@ def make_eml(
     unsubscribe: str,
     when: datetime | None = None,
     to: str | None = None,
+    images: tuple[LocalImage, ...] = (),
 ) -> bytes:
-    """A complete MIME message: multipart/alternative, text then HTML, UTF-8."""
+    """A complete MIME message: multipart/alternative, text then HTML, UTF-8; the HTML with
+    its pictures (multipart/related, each named by its Content-ID) when it has some."""
     from email.headerregistry import Address
     from email.message import EmailMessage
     from email.policy import SMTP
@@ -596,6 +669,19 @@ def make_eml(
     msg["X-Mailer"] = "copro-news"
     msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    if images:
+        part = msg.get_body(("html",))
+        assert part is not None
+        for image in images:
+            maintype, subtype = image.mime.split("/", 1)
+            part.add_related(
+                image.data,
+                maintype=maintype,
+                subtype=subtype,
+                cid=f"<{image.cid}>",
+                filename=image.filename,
+                disposition="inline",
+            )
     return msg.as_bytes(policy=SMTP)
 
 
@@ -654,7 +740,8 @@ def build_issue(
             )
         )
     html = html.replace(_UNSUB_SENTINEL, unsubscribe.replace("&", "&amp;")).rstrip("\n") + "\n"
-    eml = make_eml(settings, issue.subject, text, html, unsubscribe, when)
+    shown = tuple(image for image in issue.images if image.src in html)
+    eml = make_eml(settings, issue.subject, text, html, unsubscribe, when, images=shown)
     return Build(
         issue=issue,
         subject=issue.subject,
@@ -664,6 +751,7 @@ def build_issue(
         eml=eml,
         provider=provider or settings.provider.name,
         sections={kind: len(issue.sections.get(kind, [])) for kind in SECTIONS},
+        images=shown,
     )
 
 

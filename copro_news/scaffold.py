@@ -136,7 +136,7 @@ subject: "{name} update: {month}"
 date: {first.isoformat()}            # the issue date (YYYY-MM-DD)
 preheader: ""                  # the grey line after the subject in an inbox
 # hero:                        # an optional picture at the top
-#   image: https://example.org/photo.jpg
+#   image: images/photo.jpg    # a picture in this folder, or a web address
 #   alt: "What the picture shows, for people who cannot see it"
 #   credit: "Name of the photographer"
 ---

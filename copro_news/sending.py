@@ -816,8 +816,11 @@ def _kept(name: str) -> bool:
 
 
 def _read(path: Path) -> bytes:
+    """A file's bytes; never waits on a FIFO nor reads a device without end."""
+    from copro_news.fsutil import read_regular
+
     try:
-        return path.read_bytes()
+        return read_regular(path, 64 * 1024 * 1024)
     except OSError:
         return b"\0unreadable"
 
@@ -889,4 +892,5 @@ def message_for(ws: Workspace, build: Build) -> Message:
         html=build.html,
         text=build.text,
         eml=build.eml,
+        images=build.images,
     )

@@ -24,9 +24,11 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
+from copro_news import chars
 from copro_news.errors import SettingsError, WorkspaceError
 from copro_news.problems import Problem
 from copro_news.providers.registry import PROVIDERS, available
+from copro_news.sections import DEFAULT_TITLES, SECTIONS
 from copro_news.suggest import closest
 
 EMAIL = re.compile(r"^[^@\s<>\",;:()\[\]]+@[^@\s<>\",;:()\[\]]+\.[^@\s<>\",;:()\[\]]+$")
@@ -37,6 +39,8 @@ def is_url(value: str, *, allow_mailto: bool = False) -> bool:
     from urllib.parse import urlsplit
 
     if not isinstance(value, str) or not value or any(c.isspace() for c in value):
+        return False
+    if chars.control(value) is not None or chars.invisible(value) is not None:
         return False
     try:
         parts = urlsplit(value)
@@ -130,27 +134,54 @@ class Kind:
 
 
 class Text(Kind):
-    """Text in quotes; ``blank=False`` when it must say something."""
+    """Text in quotes; ``blank=False`` when it must say something, ``one_line`` when it goes
+    on one line (a name in an email header, a heading). Control characters are refused
+    everywhere: they would reach the email or the terminal."""
 
-    def __init__(self, *, blank: bool = True) -> None:
+    def __init__(self, *, blank: bool = True, one_line: bool = False) -> None:
         self.blank = blank
+        self.one_line = one_line
 
     def convert(self, value: object, key: str) -> Any:
         if not isinstance(value, str):
             raise Invalid("must be text in quotes", f'For example: {key} = "..."', show_value=False)
         if not self.blank and not value.strip():
             raise Invalid("is empty", "Fill it in: it is shown in every issue.", show_value=False)
+        wrong = chars.one_line_problem(value) if self.one_line else chars.text_problem(value)
+        if wrong:
+            how = "Write it on one line" if "line break" in wrong else "Delete that character"
+            raise Invalid(wrong, f"{how}; it may have come with a copy and paste.")
         return value
 
 
 class Email(Text):
     name = "email address"
 
+    def __init__(self) -> None:
+        super().__init__(one_line=True)
+
     def convert(self, value: object, key: str) -> Any:
         text = super().convert(value, key)
         if not is_email(text):
             raise Invalid("is not an email address", "For example: news@example.org")
+        if not text.isascii():
+            raise Invalid(
+                "has letters that an email address to send from cannot hold",
+                ascii_address_hint(text),
+            )
         return text
+
+
+def ascii_address_hint(address: str) -> str:
+    """How to write ``address`` (news@bücher.test) so that every mail server takes it."""
+    local, _, domain = address.rpartition("@")
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        ascii_domain = ""
+    if local.isascii() and ascii_domain:
+        return f"Write the domain in its ASCII form: {local}@{ascii_domain}"
+    return "Use an address made of ASCII letters, digits and . _ - + only."
 
 
 class Url(Text):
@@ -353,6 +384,91 @@ def Links(*entries: Entry) -> MapOf:
     )
 
 
+#: How the footer names a link of [links] whose name people know by its own spelling.
+LINK_LABELS: dict[str, str] = {
+    "website": "Website",
+    "signup": "Sign up to the newsletter",
+    "linkedin": "LinkedIn",
+    "youtube": "YouTube",
+    "bluesky": "Bluesky",
+    "mastodon": "Mastodon",
+    "instagram": "Instagram",
+    "facebook": "Facebook",
+    "x": "X",
+    "twitter": "Twitter",
+    "x_twitter": "X (Twitter)",
+    "tiktok": "TikTok",
+    "github": "GitHub",
+    "threads": "Threads",
+    "whatsapp": "WhatsApp",
+    "flickr": "Flickr",
+    "vimeo": "Vimeo",
+    "substack": "Substack",
+}
+
+
+def link_label(name: str) -> str:
+    """The words a reader knows for the link ``name`` of [links]: 'linkedin' is 'LinkedIn',
+    'youtube' 'YouTube'; another name is shown as written, its first letter capitalised."""
+    key = name.strip().lower().replace("-", "_").replace(" ", "_")
+    if key in LINK_LABELS:
+        return LINK_LABELS[key]
+    words = name.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+class SectionNames(TextList):
+    """A list of section names (events, partnerships, actions, stories), each at most once."""
+
+    name = "list of sections"
+
+    def choices(self) -> tuple[str, ...]:
+        return SECTIONS
+
+    def convert(self, value: object, key: str) -> Any:
+        names = super().convert(value, key)
+        seen: set[str] = set()
+        for name in names:
+            if name not in SECTIONS:
+                close = closest(name, SECTIONS)
+                raise Invalid(
+                    "",
+                    f"Did you mean {close!r}?" if close else f"Use: {', '.join(SECTIONS)}.",
+                    message="'{label}' names " + repr(name) + ", which is not a section.",
+                )
+            if name in seen:
+                raise Invalid(
+                    "",
+                    "Name each section once.",
+                    message="'{label}' names " + repr(name) + " twice.",
+                )
+            seen.add(name)
+        return names
+
+
+class SectionTitles(MapOf):
+    """[sections.titles]: a heading for each section named."""
+
+    def __init__(self) -> None:
+        super().__init__(Text(blank=False, one_line=True), (), "map of section headings")
+
+    def convert(self, value: object, key: str) -> Any:
+        titles = super().convert(value, key)
+        bad = []
+        for name, title in titles.items():
+            if name not in SECTIONS:
+                close = closest(name, SECTIONS)
+                why = Invalid(
+                    "",
+                    f"Did you mean {close!r}?" if close else f"Use: {', '.join(SECTIONS)}.",
+                    message="'{label}': " + repr(name) + " is not a section.",
+                )
+                bad.append((name, title, why))
+        if bad:
+            raise InvalidEntries(bad)
+        return titles
+
+
 # --- declarations ------------------------------------------------------------------------------
 
 #: An example: a value, ``Same("sender.email")``, or a function of the value of other settings.
@@ -537,11 +653,16 @@ def _toml_words(said: str) -> tuple[str, str]:
     )
 
 
+MAX_SETTINGS_BYTES = 1_000_000  # a settings file is a few dozen lines
+
+
 def load_settings(path: Path) -> tuple[Settings, list[Problem]]:
     """Read and validate the settings; raise SettingsError listing every problem."""
+    from copro_news.fsutil import read_regular
+
     rel = path.name
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_SETTINGS_BYTES)  # never a pipe, never without end
         text = raw.decode("utf-8-sig")  # Notepad's byte-order mark is fine
     except UnicodeDecodeError:
         raise SettingsError(
@@ -571,6 +692,20 @@ def parse_settings(text: str, rel: str, root: type[T]) -> tuple[T, list[Problem]
 
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise SettingsError(
+            [
+                Problem(
+                    "settings-invalid",
+                    "error",
+                    "The settings hold lists or tables nested too deeply to be read.",
+                    rel,
+                    None,
+                    "Settings are 'key = value' lines under [section] headings; a list holds "
+                    'values, like ignore = ["link-broken"].',
+                )
+            ]
+        ) from None
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"line (\d+)", str(e))
         message, hint = _toml_words(str(e))
@@ -783,11 +918,19 @@ def settings_toml(answers: Mapping[str, Any], root: type | None = None) -> str:
 
     top = [HEADER]
     tables: list[list[str]] = []
+
+    def subtable(s: Setting) -> list[str]:
+        """A map inside a section ([sections.titles]), as a table of its own."""
+        rows = [f"{toml_key(k)} = {toml_value(v)}" for k, v in values[s.path].items()]
+        return [_commented(f"[{s.path}]", s.help), *rows]
+
     for f in fields(root):
         if f.name in sections:
             rows = [s for s in declared if s.section == f.name and s.path in values]
-            if rows:
-                tables.append([_commented(f"[{f.name}]", sections[f.name]), *map(line, rows)])
+            flat = [s for s in rows if not s.kind.table]
+            if flat:
+                tables.append([_commented(f"[{f.name}]", sections[f.name]), *map(line, flat)])
+            tables += [subtable(s) for s in rows if s.kind.table]
             continue
         s = find(f.name, root)
         if s.path not in values:
@@ -831,7 +974,10 @@ def settings_markdown(root: type | None = None) -> str:
 @dataclass
 class SenderSettings:
     name: str = setting(
-        Text(blank=False), "Who the newsletter is from.", required=True, example=Same("name")
+        Text(blank=False, one_line=True),
+        "Who the newsletter is from.",
+        required=True,
+        example=Same("name"),
     )
     email: str = setting(
         Email(),
@@ -881,6 +1027,42 @@ class CheckSettings:
     )
 
 
+@dataclass
+class SectionSettings:
+    order: list[str] = setting(
+        SectionNames(),
+        "The order of the sections after the intro; those left out follow in the house "
+        "order. An issue's own 'sections' comes first.",
+        default=list(SECTIONS),
+    )
+    titles: dict[str, str] = setting(
+        SectionTitles(),
+        'The sections\' headings, e.g. actions = "Have your say".',
+        default={},
+        example=dict(DEFAULT_TITLES),
+    )
+
+    def title(self, name: str) -> str:
+        """The heading of the section ``name``: the settings', else the house style's."""
+        return self.titles.get(name) or DEFAULT_TITLES.get(name, name.capitalize())
+
+    def ordered(self) -> list[str]:
+        """Every section, in the settings' order, those it leaves out after."""
+        return [*self.order, *(name for name in SECTIONS if name not in self.order)]
+
+
+@dataclass
+class FooterSettings:
+    heading: str = setting(
+        Text(blank=False, one_line=True), "The footer's heading.", default="Get involved"
+    )
+    text: str = setting(
+        Text(),
+        "The footer's words, in Markdown (default: where to write to us and the website).",
+        example=None,
+    )
+
+
 def _signup(value: Callable[[str], Any]) -> str:
     return str(value("links.website")).rstrip("/") + "/newsletter"
 
@@ -888,7 +1070,7 @@ def _signup(value: Callable[[str], Any]) -> str:
 @dataclass
 class Settings:
     name: str = setting(
-        Text(blank=False),
+        Text(blank=False, one_line=True),
         "The newsletter's name, at the top of every issue.",
         required=True,
         example="Co-Production Collective",
@@ -899,6 +1081,11 @@ class Settings:
     )
     locale: str = setting(
         Locale(), 'How dates are written ("Tuesday 1 March 2022").', default="en_GB"
+    )
+    send_time: time = setting(
+        TimeOfDay(),
+        "When an issue goes out on its date: dates are judged then until it is scheduled.",
+        default=time(9, 0),
     )
     sender: SenderSettings = section(SenderSettings)
     links: dict[str, str] = setting(
@@ -920,6 +1107,8 @@ class Settings:
         'Shown in the footer; add more, e.g. instagram = "https://..."',
         default={},
     )
+    sections: SectionSettings = section(SectionSettings)
+    footer: FooterSettings = section(FooterSettings)
     provider: ProviderSettings = section(ProviderSettings)
     check: CheckSettings = section(CheckSettings)
 

@@ -61,11 +61,17 @@ class Workspace:
         return self.root / "templates"
 
     def rel(self, path: Path) -> str:
-        """A path relative to the workspace root, with forward slashes."""
+        """A path relative to the workspace root, with forward slashes.
+
+        A symbolic link is named as itself, not as the file it points at (nor does a loop of
+        links stop it): only the folders above it are resolved.
+        """
+        path = Path(path)
         try:
-            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return Path(path).as_posix()
+            where = path.parent.resolve() / path.name
+            return where.relative_to(self.root.resolve()).as_posix()
+        except (ValueError, OSError, RuntimeError):
+            return path.as_posix()
 
     def issues(self) -> list[Path]:
         """Every issue folder in drafts/ (named YYYY-MM, holding issue.md), oldest first.

@@ -89,6 +89,22 @@ EXAMPLES: dict[str, tuple[dict[str, object], str | None, bool]] = {
         None,
         False,
     ),
+    "image-invalid": (
+        {"stories/s.md": story("P", "![Team](/Users/comms/Pictures/team.jpg)")},
+        None,
+        False,
+    ),
+    "snippet-misplaced": (
+        {"stories/hive.md": event("Hive", "2026-12-08", location="Online")},
+        None,
+        False,
+    ),
+    "link-invalid": (
+        {"stories/s.md": story("L", "[Book](https://example.org/\u200bbook)")},
+        None,
+        False,
+    ),
+    "time-ambiguous": ({"events/e.md": event("Late", "2026-10-25 01:30")}, None, False),
 }
 # code -> the provider its example needs (the others run with the outbox)
 PROVIDER_OF = {"template-syntax": "buttondown"}

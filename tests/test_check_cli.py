@@ -72,7 +72,8 @@ def test_human_output_is_grouped_by_file(cli, workspace):
 
 
 def test_example_issue_checks_cleanly(cli, tmp_path):
-    assert cli("init", str(tmp_path / "news"), cwd=tmp_path).exit_code == 0
+    address = ("--postal-address", "Unit 4, 20 Canal Road, Leeds, LS12 2PL")
+    assert cli("init", str(tmp_path / "news"), *address, cwd=tmp_path).exit_code == 0
     r = cli("check", "--offline", "--strict", cwd=tmp_path / "news")
     assert r.exit_code == 0, r.output
     assert ": no problems found (at " in r.stdout

@@ -291,7 +291,7 @@ def test_draft_with_errors_writes_nothing(cli, workspace):
     (folder / "issue.md").write_text(ISSUE_MD)
     (folder / "events").mkdir()
     (folder / "events/a.md").write_text(snippet("title: A\nstrat: 2026-12-01 10:00"))
-    (folder / "events/b.md").write_text(snippet("title: B\nstart: 2026-12-01\nlink: nowhere"))
+    (folder / "events/b.md").write_text(snippet("title: B\nstart: 2026-12-01 25:00\nlink: nowhere"))
     r = cli("draft", cwd=workspace)
     assert r.exit_code == 1
     err = r.stderr

@@ -45,7 +45,7 @@ def test_shows_every_section_then_no_problems(example, cli):
     assert "[ Take the survey ] https://example.org/survey" in out
     assert "Deadline: by " in out
     assert " • co-production training for the regional NHS" in out
-    assert "Address: 1 Example Street" in out
+    assert "Address: Unit 4, 20 Canal Road" in out
     assert out.rstrip().splitlines()[-1].startswith("No problems found.")
     assert r.stderr == ""
 

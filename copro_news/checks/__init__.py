@@ -42,8 +42,8 @@ def check_issue(
     fresh: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Problem]:
-    """Every problem in ``issue``, judged at ``at`` (the send time; default now), which rules
-    see in the workspace's time zone.
+    """Every problem in ``issue``, judged at ``at`` (default: the send time, see
+    :func:`send_time`), which rules see in the workspace's time zone.
 
     ``fresh`` checks every link again instead of trusting the answers kept for a day.
     ``progress(done, total)`` is called while links are checked online.
@@ -51,7 +51,7 @@ def check_issue(
     from copro_news.checks.registry import Context, run
 
     load_rules()
-    when = (at or datetime.now(ws.settings.tz)).astimezone(ws.settings.tz)
+    when = (at or send_time(ws, issue).at).astimezone(ws.settings.tz)
     ctx = Context(
         ws=ws,
         issue=issue,
@@ -82,15 +82,60 @@ def scheduled_time(issue: Issue) -> datetime | None:
     """The time the issue is scheduled to go out, from its send record; None if not scheduled."""
     import json
 
+    from copro_news.fsutil import read_regular
+
     try:
-        record = json.loads((issue.folder / "send.json").read_text(encoding="utf-8"))
+        record = json.loads(read_regular(issue.folder / "send.json", 1_000_000))
         when = record.get("scheduled_for") if isinstance(record, dict) else None
         if not when or record.get("sent_at"):
             return None
         parsed = datetime.fromisoformat(str(when))
-    except (OSError, ValueError):
+        if not 1900 <= parsed.year <= 2999:
+            return None  # not a time a send record holds
+    except (OSError, ValueError, RecursionError):
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=issue.tz)
+
+
+@dataclass(frozen=True)
+class SendTime:
+    """The send time that every command judges dates at, and where it comes from:
+    ``given`` (--at, or send's --schedule), ``scheduled`` (the send record), ``issue`` (the
+    issue's date at send_time, still ahead) or ``now``."""
+
+    at: datetime
+    source: str
+
+    @property
+    def reason(self) -> str:
+        """Why this time, in words, where it is not plain from the command: '' for a time
+        given or scheduled."""
+        return {"issue": "the issue's date and send time", "now": "now"}.get(self.source, "")
+
+    def describe(self) -> str:
+        """'2026-12-01 09:00 GMT (the issue's date and send time)'."""
+        shown = self.at.strftime("%Y-%m-%d %H:%M %Z").strip()
+        return f"{shown} ({self.reason})" if self.reason else shown
+
+
+def send_time(
+    ws: Workspace, issue: Issue, at: datetime | None = None, *, now: datetime | None = None
+) -> SendTime:
+    """The send time, the same for draft, preview, check and send: ``at`` if given, else
+    the scheduled time, else the issue's date at ``send_time`` (the setting) when that is
+    still ahead, else now. In the workspace's time zone."""
+    tz = ws.settings.tz
+    current = (now or datetime.now(tz)).astimezone(tz).replace(microsecond=0)
+    if at is not None:
+        return SendTime(at.astimezone(tz), "given")
+    scheduled = scheduled_time(issue)
+    if scheduled is not None:
+        return SendTime(scheduled.astimezone(tz), "scheduled")
+    if issue.date is not None:
+        planned = datetime.combine(issue.date, ws.settings.send_time, tzinfo=tz)
+        if planned > current:
+            return SendTime(planned, "issue")
+    return SendTime(current, "now")
 
 
 @dataclass
@@ -100,6 +145,7 @@ class CheckResult:
     offline: bool
     problems: list[Problem]
     built: bool
+    reason: str = ""  # why the send time is ``at``: see SendTime.reason
 
     @property
     def error_count(self) -> int:
@@ -131,19 +177,25 @@ def check_all(
     fresh: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> CheckResult:
-    """Build the issue (when its files allow) and run every rule on it, at the send time:
-    ``at``, else the scheduled time, else now."""
+    """Build the issue (when its files allow) and run every rule on it, at the send time
+    (see :func:`send_time`)."""
     from copro_news.problems import sort_problems
 
-    when = at or scheduled_time(issue) or datetime.now(ws.settings.tz).replace(microsecond=0)
-    when = when.astimezone(ws.settings.tz)  # shown as every other time is: in the workspace's zone
+    judged = send_time(ws, issue, at)
     build, template_problems = try_build(ws, issue)
     problems = template_problems + check_issue(
-        ws, issue, build, at=when, offline=offline, fresh=fresh, progress=progress
+        ws, issue, build, at=judged.at, offline=offline, fresh=fresh, progress=progress
     )
     ignored = set(ws.settings.check.ignore)
     settings = [p for p in ws.warnings if p.code not in ignored]
-    return CheckResult(issue, when, offline, sort_problems(settings + problems), build is not None)
+    return CheckResult(
+        issue,
+        judged.at,
+        offline,
+        sort_problems(settings + problems),
+        build is not None,
+        judged.reason,
+    )
 
 
 def try_build(ws: Workspace, issue: Issue) -> tuple[Build | None, list[Problem]]:

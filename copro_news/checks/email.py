@@ -120,7 +120,9 @@ def image_alt_missing(issue: Issue, ctx: Context) -> Iterator[Problem]:
             continue
         file, line = locate(ctx, el.url)
         hero = issue.hero or {}
-        if hero.get("image") == el.url and issue.source is not None:
+        local = issue.local_image(hero["image"]) if hero.get("image") else None
+        hero_src = local.src if local is not None else hero.get("image")
+        if hero_src == el.url and issue.source is not None:
             file, line = issue.source.rel, issue.source.lines.get("hero", line)
             hint = "Add alt under hero: a few words saying what the picture shows."
         else:

@@ -35,7 +35,7 @@ WORKERS = 24  # threads; each waits on the network, not the processor
 CACHE_FILE = "links.json"
 CACHE_SECONDS = 24 * 3600
 BODY_LIMIT = 512 * 1024
-IMAGE_HEAVY_BYTES = 1024 * 1024
+IMAGE_HEAVY_BYTES = 1024 * 1024  # as copro_news.images.HEAVY_BYTES, for a file on the web
 
 BROKEN_STATUS = frozenset({404, 410, 451})
 CLOSED_PHRASES = (
@@ -639,17 +639,41 @@ def image_broken(issue: Issue, ctx: Context) -> Iterator[Problem]:
 @rule(
     "image-heavy",
     severity="warning",
-    network=True,
-    summary="An image over 1 MB, slow on a phone.",
+    summary=(
+        "An image over 1 MB, slow on a phone, or a picture of the issue folder wider than 1200 px."
+    ),
     explanation=(
         "Every subscriber downloads every image: a photo straight from a camera (3-8 MB) "
-        "makes the email slow to open on a phone.\n\n"
-        "Example that warns: hero: image: https://example.org/images/IMG_2041.jpg (4.2 MB)\n\n"
+        "makes the email slow to open on a phone. A picture in the issue folder is measured "
+        "on the disk, offline too; one on the web is fetched, online only. Twice the email's "
+        "width (1200 pixels) is sharp on every screen; more only weighs.\n\n"
+        "Example that warns: hero: image: images/IMG_2041.jpg (4.2 MB, 4032 pixels wide)\n\n"
         "Fix: resize it to 1200 pixels wide (twice the email's width) and save it as JPEG."
     ),
 )
 def image_heavy(issue: Issue, ctx: Context) -> Iterator[Problem]:
-    if _network_down(ctx):
+    from copro_news.images import HEAVY_BYTES, WIDE_PIXELS
+
+    seen: set[str] = set()
+    for place in issue.image_places:
+        image = place.image
+        if image is None or image.cid in seen:
+            continue
+        seen.add(image.cid)
+        big = image.size > HEAVY_BYTES
+        wide = image.width > WIDE_PIXELS
+        if not (big or wide):
+            continue
+        what = [f"{image.size / 1024 / 1024:.1f} MB"] if big else []
+        what += [f"{image.width} pixels wide"] if wide else []
+        yield ctx.problem(
+            "image-heavy",
+            f"The picture {image.rel} is {' and '.join(what)}.",
+            file=place.file,
+            line=place.line,
+            hint="Resize it to 1200 pixels wide and save it as JPEG (under 300 KB is good).",
+        )
+    if ctx.offline or _network_down(ctx):
         return
     for t, r in check_links(ctx).items():
         if t.image and r.ok and r.size is not None and r.size > IMAGE_HEAVY_BYTES:

@@ -108,6 +108,58 @@ declare(
     ),
 )
 declare(
+    "image-invalid",
+    severity="error",
+    summary=(
+        "A picture the email cannot carry: a path elsewhere on the disk, a file that is not "
+        "there, or not a picture."
+    ),
+    explanation=(
+        "hero.image and a Markdown image are a web address or a picture file in the issue "
+        "folder (images/sun.jpg, sun.jpg). A file elsewhere on the computer (/Users/..., "
+        "C:\\..., ../) is not sent with the issue, nor found on a colleague's copy.\n\n"
+        "Example that fails: hero: image: /Users/comms/Pictures/sun.jpg\n\n"
+        "Fix: copy the picture into the issue folder (drafts/2027-01/images/sun.jpg) and "
+        "write image: images/sun.jpg."
+    ),
+)
+declare(
+    "snippet-misplaced",
+    severity="error",
+    summary=(
+        "A snippet saved in the wrong section: event fields in stories/, a deadline in events/."
+    ),
+    explanation=(
+        "Each section folder holds one kind of snippet: an event saved in stories/ would "
+        "show as a story, without its date, place or link.\n\n"
+        "Example that fails: stories/hive.md with start: 2022-03-23 and location: Online\n\n"
+        "Fix: move the file into the section it belongs to (events/hive.md)."
+    ),
+)
+declare(
+    "link-invalid",
+    severity="error",
+    summary="A link in the text that cannot work: an invisible character inside its address.",
+    explanation=(
+        "A zero-width space or another invisible character pasted inside a link's address "
+        "sends readers to a page that does not exist, though the address looks right.\n\n"
+        "Example that fails: [Book](https://example.org/\u200bbook)\n\n"
+        "Fix: type the address again, or paste it from the browser's address bar."
+    ),
+)
+declare(
+    "time-ambiguous",
+    severity="warning",
+    summary="A time that happens twice in the workspace's time zone (the night clocks go back).",
+    explanation=(
+        "On the night the clocks go back, the hour before the change happens twice: 01:30 "
+        "on 30 October 2022 in Europe/London is 01:30 BST and, an hour later, 01:30 GMT. "
+        "copro-news takes the first.\n\n"
+        "Example that warns: start: 2022-10-30 01:30\n\n"
+        "Fix: check the time with the organisers, or choose another one."
+    ),
+)
+declare(
     "template-invalid",
     severity="error",
     summary="A template of the workspace cannot be used, so the email cannot be built.",

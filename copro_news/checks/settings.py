@@ -50,6 +50,12 @@ def _example_street() -> str:
     return " ".join(example.split(",")[0].lower().split())
 
 
+def is_init_postal_address(address: str) -> bool:
+    """Whether ``address`` is the example postal address that init offers, as it offers it."""
+    example = str(init_values({})["sender.postal_address"])
+    return " ".join(address.lower().split()) == " ".join(example.lower().split())
+
+
 def is_example_postal_address(address: str) -> bool:
     words = " ".join(address.lower().split())
     return _example_street() in words or not re.search(r"\w", words)
@@ -76,19 +82,34 @@ def reaches_subscribers(ctx: Context) -> bool:
         "copro-news init fills the settings with examples: the sender news@example.org, the "
         "postal address 1 Example Street, links on example.org. Nobody reads mail there and "
         "no page is there, and the law asks bulk mail for the sender's real address. "
-        "With the outbox provider nothing reaches subscribers, so this rule is silent; with "
-        "a real provider (mailchimp) each example value in copro-news.toml, and each link of "
-        "the email on example.org, example.com or example.net, is an error.\n\n"
+        "With the outbox provider nothing reaches subscribers, so only the postal address "
+        "that init offers, printed in every footer, is a warning; with a real provider "
+        "(mailchimp) "
+        "each example value in copro-news.toml, and each link of the email on example.org, "
+        "example.com or example.net, is an error.\n\n"
         'Example that fails, with [provider] name = "mailchimp": email = "news@example.org"\n\n'
         "Fix: put your own address, postal address and links in copro-news.toml, and real "
         "links in the snippets."
     ),
 )
 def example_left(issue: Issue, ctx: Context) -> Iterator[Problem]:
-    if not reaches_subscribers(ctx):
-        return
     settings = ctx.ws.settings
     text = settings_text(ctx)
+    if not reaches_subscribers(ctx):
+        # Nobody receives it yet, but every issue prints the postal address: the one init
+        # offers, kept by pressing Enter, is a warning.
+        if is_init_postal_address(settings.sender.postal_address):
+            yield Problem(
+                "example-left",
+                "warning",
+                f"The postal address is still the example '{settings.sender.postal_address}': "
+                "every issue prints it in its footer.",
+                SETTINGS_FILE,
+                setting_line(text, "postal_address", "sender"),
+                "Set postal_address under [sender] to your organisation's address before "
+                "sending to subscribers: the law asks for it in bulk mail.",
+            )
+        return
     provider = settings.provider.name
     seen: set[tuple[str | None, int | None]] = set()
 

@@ -54,7 +54,9 @@ _LINK_TARGET = re.compile(r"\]\([^)\n]*\)")
 _REF_DEF = re.compile(r"^\s{0,3}\[[^\]\n]+\]:\s*\S+.*$", re.M)
 _AUTOLINK = re.compile(r"<[a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*>")
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>()\[\]]+", re.I)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Starts only where a run of address characters starts: tried at every letter of a long
+# word, the part before @ would be read again from each one (quadratic).
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _HANDLE = re.compile(r"(?<![\w@])[@#][\w.]+")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>\n]*>")
 
@@ -128,6 +130,10 @@ def locate(ctx: Context, url: str) -> tuple[str | None, int | None]:
     if url in cache:
         return cache[url]
     found: tuple[str | None, int | None] = (None, None)
+    for place in ctx.issue.image_places:  # a picture of the issue folder: cid: in the email
+        if place.image is not None and place.image.src == url:
+            cache[url] = (place.file, place.line)
+            return cache[url]
     candidates = [url, url.replace("&amp;", "&")]
     base = ctx.ws.settings.links.get("website")
     if base and url.startswith(base.rstrip("/") + "/"):
@@ -171,8 +177,11 @@ def _find_whole(haystack: str, needle: str) -> int:
 def settings_text(ctx: Context) -> str:
     """The text of copro-news.toml (cached on ``ctx``)."""
     if "settings_text" not in ctx.cache:
+        from copro_news.fsutil import read_regular
+
         try:
-            text = (ctx.ws.root / "copro-news.toml").read_text(encoding="utf-8")
+            raw = read_regular(ctx.ws.root / "copro-news.toml", 1_000_000)
+            text = raw.decode("utf-8-sig", errors="replace")
         except OSError:
             text = ""
         ctx.cache["settings_text"] = text

@@ -23,6 +23,7 @@ _FUNCTION_WORDS = """
     into than then has have had will can all my
 """
 FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
+FUNCTION_WORD_MAX = max(map(len, FUNCTION_WORDS))
 SHORT_WORDS = frozenset({"co", "go", "up", "ok"})  # two-letter words that glue: "ofco-production"
 COMMON = 1000  # the least frequency, in the word list, of the word glued to a short one
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*(?:-[A-Za-z]+(?:['’][A-Za-z]+)*)*")
@@ -39,7 +40,11 @@ def split_glued(part: str, known: frozenset[str]) -> tuple[str, str] | None:
             return None  # "formatters", "the organisation's"
     words = english()
     best: tuple[int, str, str] | None = None
-    for i in range(1, len(low)):
+    # One side is a short function word: only the splits near either end can be one, so
+    # a long word costs no more than a short one (every split would make it quadratic).
+    edge = min(FUNCTION_WORD_MAX, len(low) - 1)
+    splits = sorted({*range(1, edge + 1), *range(len(low) - edge, len(low))})
+    for i in splits:
         left, right = low[:i], low[i:]
         if left in FUNCTION_WORDS:
             other = right

@@ -200,14 +200,22 @@ def _local_date(ctx: Context) -> date:
     return at.astimezone(tz).date() if at.tzinfo else at.date()
 
 
+def _shown(when: date, tz: object) -> str:
+    """A start, end or deadline as the messages show it: '2026-12-01 12:30', or a day."""
+    if isinstance(when, datetime):
+        return f"{when.astimezone(tz):%Y-%m-%d %H:%M}"  # type: ignore[arg-type]
+    return when.isoformat()
+
+
 @rule(
     "deadline-passed",
     severity="error",
     summary="An action's deadline is before the send time.",
     explanation=(
-        "An action whose 'deadline' is a day before the day the issue is sent asks readers to "
-        "do something they no longer can. The send time is --at, else the scheduled time, "
-        "else now.\n\n"
+        "An action whose 'deadline' is a day before the day the issue is sent (or, with a "
+        "time, a time before the send time) asks readers to do something they no longer can. "
+        "The send time is --at, else the scheduled time, else the issue's date at send_time "
+        "when that is still ahead, else now.\n\n"
         "Example that fails, sent on 2026-12-01: deadline: 2026-11-30\n\n"
         "Fix: remove the action, or give the new deadline if it was extended."
     ),
@@ -216,16 +224,26 @@ def deadline_passed(issue: Issue, ctx: Context) -> Iterator[Problem]:
     today = _local_date(ctx)
     for s in issue.sections.get("actions", []):
         deadline = s.get("deadline")
-        if isinstance(deadline, date) and deadline < today:
+        if isinstance(deadline, datetime):
+            if deadline >= ctx.at:
+                continue
+            late = f"{deadline.astimezone(issue.tz):%Y-%m-%d %H:%M}"
+            message = f"The deadline {late} is before the send time ({_shown(ctx.at, issue.tz)})."
+        elif isinstance(deadline, date) and deadline < today:
             days = (today - deadline).days
-            yield ctx.problem(
-                "deadline-passed",
+            message = (
                 f"The deadline {deadline.isoformat()} is {plural(days, 'day')} "
-                f"before the send time ({today.isoformat()}).",
-                file=s.rel,
-                line=s.line_of("deadline"),
-                hint="Remove the action, or give its new deadline if it was extended.",
+                f"before the send time ({today.isoformat()})."
             )
+        else:
+            continue
+        yield ctx.problem(
+            "deadline-passed",
+            message,
+            file=s.rel,
+            line=s.line_of("deadline"),
+            hint="Remove the action, or give its new deadline if it was extended.",
+        )
 
 
 @rule(
@@ -233,24 +251,32 @@ def deadline_passed(issue: Issue, ctx: Context) -> Iterator[Problem]:
     severity="error",
     summary="An event starts before the send time.",
     explanation=(
-        "Readers cannot join an event that has already started when the issue reaches them.\n\n"
+        "Readers cannot join an event that has already started when the issue reaches them. "
+        "An all-day event (a start without a time) has passed once its day is before the "
+        "day of sending.\n\n"
         "Example that fails, sent on 2026-12-01 09:00: start: 2026-11-28 12:30\n\n"
         "Fix: remove the event (or move it to a 'Where we have been' story), or correct 'start'."
     ),
 )
 def event_passed(issue: Issue, ctx: Context) -> Iterator[Problem]:
+    today = _local_date(ctx)
     for s in issue.sections.get("events", []):
         start = s.get("start")
-        if isinstance(start, datetime) and start < ctx.at:
-            local = start.astimezone(issue.tz)
-            yield ctx.problem(
-                "event-passed",
-                f"'{s.title}' starts on {local:%Y-%m-%d %H:%M}, before the send time "
-                f"({ctx.at.astimezone(issue.tz):%Y-%m-%d %H:%M}).",
-                file=s.rel,
-                line=s.line_of("start"),
-                hint="Remove the event or tell its story instead; or correct 'start'.",
-            )
+        if isinstance(start, datetime):
+            if start >= ctx.at:
+                continue
+            at = _shown(ctx.at, issue.tz)
+        elif isinstance(start, date) and start < today:
+            at = today.isoformat()
+        else:
+            continue
+        yield ctx.problem(
+            "event-passed",
+            f"'{s.title}' starts on {_shown(start, issue.tz)}, before the send time ({at}).",
+            file=s.rel,
+            line=s.line_of("start"),
+            hint="Remove the event or tell its story instead; or correct 'start'.",
+        )
 
 
 def add_months(d: datetime, months: int) -> datetime:
@@ -258,6 +284,10 @@ def add_months(d: datetime, months: int) -> datetime:
     year, month = d.year + month0 // 12, month0 % 12 + 1
     day = min(d.day, calendar.monthrange(year, month)[1])
     return d.replace(year=year, month=month, day=day)
+
+
+def _day(when: date) -> date:
+    return when.date() if isinstance(when, datetime) else when
 
 
 @rule(
@@ -276,10 +306,16 @@ def event_far(issue: Issue, ctx: Context) -> Iterator[Problem]:
     limit = add_months(ctx.at, 6)
     for s in issue.sections.get("events", []):
         start = s.get("start")
-        if isinstance(start, datetime) and start > limit:
+        if isinstance(start, datetime):
+            far = start > limit
+        elif isinstance(start, date):
+            far = start > limit.astimezone(issue.tz).date()
+        else:
+            continue
+        if far:
             yield ctx.problem(
                 "event-far",
-                f"'{s.title}' starts on {start.astimezone(issue.tz):%Y-%m-%d}, more than 6 "
+                f"'{s.title}' starts on {_day(_local(start, issue.tz)).isoformat()}, more than 6 "
                 "months after the send time.",
                 file=s.rel,
                 line=s.line_of("start"),
@@ -287,13 +323,17 @@ def event_far(issue: Issue, ctx: Context) -> Iterator[Problem]:
             )
 
 
+def _local(when: date, tz: object) -> date:
+    return when.astimezone(tz) if isinstance(when, datetime) else when  # type: ignore[arg-type]
+
+
 @rule(
     "event-order",
     severity="error",
     summary="An event ends before it starts.",
     explanation=(
-        "'end' is a time on the start day (13:30) or a date and time; it must come after "
-        "'start'.\n\n"
+        "'end' is a time on the start day (13:30), a date and time, or the last day of an "
+        "event over several days; it must come after 'start'.\n\n"
         "Example that fails: start: 2026-12-01 12:30 with end: '11:30'\n\n"
         "Fix: correct 'end' (an event past midnight gives the end date too: 2026-12-02 01:00)."
     ),
@@ -301,11 +341,17 @@ def event_far(issue: Issue, ctx: Context) -> Iterator[Problem]:
 def event_order(issue: Issue, ctx: Context) -> Iterator[Problem]:
     for s in issue.sections.get("events", []):
         start, end = s.get("start"), s.get("end")
-        if isinstance(start, datetime) and isinstance(end, datetime) and end < start:
+        if not isinstance(start, date) or not isinstance(end, date):
+            continue
+        if isinstance(start, datetime) and isinstance(end, datetime):
+            backwards = end < start
+        else:  # a day on either side: compare days
+            backwards = _day(_local(end, issue.tz)) < _day(_local(start, issue.tz))
+        if backwards:
             yield ctx.problem(
                 "event-order",
-                f"'{s.title}' ends ({end.astimezone(issue.tz):%Y-%m-%d %H:%M}) before it "
-                f"starts ({start.astimezone(issue.tz):%Y-%m-%d %H:%M}).",
+                f"'{s.title}' ends ({_shown(end, issue.tz)}) before it "
+                f"starts ({_shown(start, issue.tz)}).",
                 file=s.rel,
                 line=s.line_of("end") or s.line_of("start"),
                 hint="Correct 'end': a time on the start day, or a date and time after 'start'.",

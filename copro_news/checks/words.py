@@ -314,6 +314,9 @@ def workspace_words(ctx: Context) -> frozenset[str]:
     of the other issues in drafts/, and words used in two or more files of this issue."""
     if "workspace_words" in ctx.cache:
         return ctx.cache["workspace_words"]
+    from copro_news.content import MAX_FILE_BYTES
+    from copro_news.fsutil import read_regular
+
     settings = ctx.ws.settings
     known: set[str] = set()
     for entry in settings.check.words:
@@ -329,10 +332,11 @@ def workspace_words(ctx: Context) -> frozenset[str]:
             for path in folder.rglob("*.md"):
                 if "build" in path.relative_to(folder).parts:
                     continue
-                try:
-                    known.update(_tokens(path.read_text(encoding="utf-8", errors="replace")))
+                try:  # a regular file of a snippet's size: never a pipe, never without end
+                    raw = read_regular(path, MAX_FILE_BYTES)
                 except OSError:
                     continue
+                known.update(_tokens(raw.decode("utf-8", errors="replace")))
     seen_in: Counter[str] = Counter()
     for src in ctx.issue.files():
         seen_in.update(set(_tokens(src.text)))

@@ -47,8 +47,8 @@ def command(
         None,
         "--at",
         metavar="DATETIME",
-        help='Judge dates at this send time, e.g. "2026-12-01 09:00" '
-        "(default: the scheduled time, else now).",
+        help='Judge dates at this send time, e.g. "2026-12-01 09:00" (default: the scheduled '
+        "time, else the issue's date at send_time while it is ahead, else now).",
     ),
     offline: bool = typer.Option(
         False, "--offline", help="Skip the rules that need the network (links, images)."
@@ -183,7 +183,7 @@ def _check(
     with console.progress("Checking links", enabled=not offline) as progress:
         result = check_all(ws, loaded, at=when, offline=offline, fresh=fresh, progress=progress)
     at = result.at.strftime("%Y-%m-%d %H:%M %Z").strip()
-    notes = [f"at {at}"]
+    notes = [f"at {at}" + (f", {result.reason}" if result.reason else "")]
     if result.offline:
         notes.append("links not checked (--offline)")
     if not result.built:

@@ -20,6 +20,10 @@ def command(
     checks find (a past deadline, a wrong weekday) is listed and counted;
     send refuses an issue that still has errors.
 
+    Dates are judged at the send time, as check judges them: the scheduled
+    time, else the issue's date at send_time while it is ahead, else now.
+    The summary says which.
+
     \b
     Examples:
       copro-news draft
@@ -36,6 +40,7 @@ def command(
     b = result.build
     out.print(f"Drafted {console.escape(loaded.id)}: [bold]{console.escape(b.subject)}[/]")
     out.print(f"  {console.escape(result.contents_line())}")
+    out.print(f"  {console.escape(result.judged_line())}")
     kb = b.html_bytes / 1024
     state = "[red]over[/]" if b.clipped else "within"
     out.print(f"  HTML {kb:.1f} KB, {state} Gmail's 102 KB clipping limit")

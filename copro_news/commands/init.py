@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from copro_news.settings import find
+from copro_news.settings import Setting, find
 
 
 def _help(path: str) -> str:
@@ -74,19 +74,24 @@ def command(
     for setting in schema(Settings):
         value = given.get(setting.path)
         if value is not None:
+            value = _with_scheme(setting, value)
             try:
                 answers[setting.path] = setting.kind.convert(value, setting.key)
             except Invalid as e:
                 raise UsageError(e.as_answer(value, setting.ask or setting.key), e.hint) from None
         elif setting.ask and interactive:
             while True:  # ask again until the answer can be used
-                answer = typer.prompt(setting.ask, default=init_values(answers)[setting.path])
+                offered = init_values(answers)[setting.path]
+                answer = _with_scheme(setting, typer.prompt(setting.ask, default=offered))
                 try:
                     answers[setting.path] = setting.kind.convert(answer, setting.key)
-                    break
                 except Invalid as e:
                     why = e.as_answer(answer, setting.ask)
                     console.err().print(f"  {console.escape(why)} {console.escape(e.hint)}")
+                    continue
+                if answer == offered and _is_example(setting.path, answer):
+                    console.err().print(f"  {console.escape(_kept_example(setting))}")
+                break
     root = directory.resolve()
     outer = next((p for p in root.parents if (p / SETTINGS_FILE).is_file()), None)
     if outer is not None and not (root / SETTINGS_FILE).exists():
@@ -119,6 +124,41 @@ def command(
             out.print(f"Kept drafts/{month} as it was: the example issue was not added.")
             has_issue = (root / DRAFTS_DIR / month / "issue.md").is_file()
     out.print(f"Next: {console.escape(cd)}copro-news {'draft' if has_issue else 'new'}")
+
+
+def _with_scheme(setting: Setting, value: str) -> str:
+    """A web address given as www.example.org, with the https:// it needs (said so)."""
+    from copro_news import console
+    from copro_news.settings import Url
+
+    text = value.strip()
+    if isinstance(setting.kind, Url) and text.lower().startswith("www."):
+        console.err().print(f"  {console.escape(f'Added https:// in front: https://{text}')}")
+        return f"https://{text}"
+    return value
+
+
+def _is_example(path: str, value: str) -> bool:
+    from copro_news.checks.settings import is_example_address, is_init_postal_address
+
+    if path == "sender.postal_address":
+        return is_init_postal_address(value)
+    return is_example_address(value)
+
+
+def _kept_example(setting: Setting) -> str:
+    """What to say when Enter keeps the example that init offers."""
+    where = f"[{setting.section}] {setting.key}" if setting.section else setting.key
+    if setting.path == "sender.postal_address":
+        return (
+            "That is the example address: every issue prints it in its footer, and the law "
+            f"asks bulk mail for your real one. Set {where} in copro-news.toml before sending "
+            "to subscribers."
+        )
+    return (
+        f"That is an example: nobody reads mail or pages there. Set {where} in "
+        "copro-news.toml before sending to subscribers."
+    )
 
 
 def _workflow(directory: Path) -> None:

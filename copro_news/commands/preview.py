@@ -95,12 +95,14 @@ def command(
 
 
 def _terminal(ctx: typer.Context, name: str | None) -> None:
+    from copro_news.checks import send_time
     from copro_news.preview import terminal
     from copro_news.problems import count
 
     ws, loaded = common.issue(ctx, name)
-    problems = terminal.offline_problems(ws, loaded)
-    terminal.show(ws, loaded, problems)
+    judged = send_time(ws, loaded)
+    problems = terminal.offline_problems(ws, loaded, judged)
+    terminal.show(ws, loaded, problems, at=judged)
     if count(problems)[0]:
         raise typer.Exit(1)
 

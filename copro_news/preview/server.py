@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from copro_news.images import IMAGE_SUFFIXES, LocalImage
 from copro_news.problems import Problem, count, plural
 
 LOOPBACK = "127.0.0.1"
@@ -41,15 +42,9 @@ IDLE_SECONDS = 15.0  # a connection that sends no request for this long is close
 WATCH_STEP_MS = 10
 WATCH_DEBOUNCE_MS = 400
 
-# Files of the issue folder that the email may show (served from /issue/...).
-ASSET_TYPES = {
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".avif": "image/avif",
-}
+# Files of the issue folder that the email may show (served from /issue/...): the pictures
+# an email carries.
+ASSET_TYPES = IMAGE_SUFFIXES
 # The page's own files: a fixed list, never a path joined from the request.
 PAGE_FILES = {
     "/": ("index.html", "text/html; charset=utf-8"),
@@ -98,6 +93,7 @@ class Snapshot:
     hint: str | None = None
     built_at: float = 0.0
     ms: float = 0.0
+    at: str = ""  # the send time the problems were judged at, in words
 
     @property
     def error_count(self) -> int:
@@ -110,7 +106,7 @@ class Snapshot:
     def digest(self) -> str:
         """What the page shows, hashed: a rebuild that changes nothing is not pushed."""
         h = hashlib.sha256()
-        parts = [self.ok, self.subject, self.preheader, self.sender, self.html, self.text]
+        parts = [self.ok, self.subject, self.preheader, self.sender, self.html, self.text, self.at]
         parts += [self.message, self.hint, [p.to_dict() for p in self.problems]]
         h.update(json.dumps(parts, sort_keys=True, default=str).encode("utf-8"))
         return h.hexdigest()
@@ -134,6 +130,7 @@ class Snapshot:
             "hint": self.hint,
             "built_at": self.built_at,
             "ms": round(self.ms, 1),
+            "at": self.at,
         }
 
 
@@ -143,6 +140,7 @@ def build_snapshot(root: Path, folder: Path, *, version: int = 0, boot: str = ""
     Never raises for anything in the workspace: a problem becomes a snapshot that is not ok.
     """
     from copro_news.build import build_with_problems
+    from copro_news.checks import send_time
     from copro_news.content import load_issue
     from copro_news.errors import ContentError, CoproNewsError, SettingsError, TemplateError
     from copro_news.workspace import load_workspace
@@ -165,7 +163,9 @@ def build_snapshot(root: Path, folder: Path, *, version: int = 0, boot: str = ""
             )
         issue = load_issue(ws, folder)
         base["subject"], base["preheader"] = issue.subject, issue.preheader
-        build, problems = build_with_problems(ws, issue)
+        judged = send_time(ws, issue)
+        base["at"] = judged.describe()
+        build, problems = build_with_problems(ws, issue, at=judged.at)
     except (ContentError, SettingsError) as e:
         errors = count(e.problems)[0]
         where = "copro-news.toml" if isinstance(e, SettingsError) else "The issue"
@@ -197,10 +197,20 @@ def build_snapshot(root: Path, folder: Path, *, version: int = 0, boot: str = ""
         ok=True,
         subject=build.subject,
         preheader=build.preheader,
-        html=build.html,
+        html=served_html(build.html, build.images),
         text=build.text,
         problems=list(problems),
     )
+
+
+def served_html(html: str, pictures: Iterable[LocalImage]) -> str:
+    """The email's HTML as the preview serves it: each picture of the issue folder, named
+    ``cid:`` in the email, at its address on this server (/issue/images/sun.jpg)."""
+    from urllib.parse import quote
+
+    for picture in pictures:
+        html = html.replace(picture.src, "/issue/" + quote(picture.rel))
+    return html
 
 
 # --- the state every request and the watcher share ----------------------------------------------

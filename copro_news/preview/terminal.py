@@ -11,24 +11,16 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from copro_news import dates
-from copro_news.content import SECTIONS
+from copro_news.chars import printable
 from copro_news.problems import Problem, count, summary
+from copro_news.settings import link_label
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
+    from copro_news.checks import SendTime
     from copro_news.content import Issue, Snippet
     from copro_news.workspace import Workspace
-
-# The headings of the house style's sections, as the email shows them.
-SECTION_TITLES = {
-    "events": "Events",
-    "partnerships": "Partnerships and projects",
-    "actions": "Have your say",
-    "stories": "News and stories",
-}
-
-LINK_NAMES = {"website": "Website", "signup": "Sign up to the newsletter"}
 
 
 def view_console() -> Console:
@@ -47,8 +39,8 @@ def view_console() -> Console:
     )
 
 
-def offline_problems(ws: Workspace, issue: Issue) -> list[Problem]:
-    """The offline check's problems, errors included.
+def offline_problems(ws: Workspace, issue: Issue, at: SendTime | None = None) -> list[Problem]:
+    """The offline check's problems, errors included, at the send time ``at``.
 
     A file that cannot be used is listed with the rest, and so is a template mistake: the
     terminal view does not use the templates.
@@ -57,7 +49,7 @@ def offline_problems(ws: Workspace, issue: Issue) -> list[Problem]:
     from copro_news.errors import ContentError, TemplateError
 
     try:
-        _, problems = build_with_problems(ws, issue)
+        _, problems = build_with_problems(ws, issue, at=at.at if at else None)
     except ContentError as e:
         return list(e.problems)
     except TemplateError as e:
@@ -69,7 +61,14 @@ def _markdown(text: str) -> RenderableType:
     from rich.markdown import Markdown
 
     # hyperlinks=False writes each URL after its words, as a link of its own.
-    return Markdown(text.strip(), hyperlinks=False, justify="left")
+    return Markdown(printable(text.strip()), hyperlinks=False, justify="left")
+
+
+def _plain(text: str) -> Any:
+    """Text as it is, any control character shown rather than obeyed."""
+    from rich.text import Text
+
+    return Text(printable(text))
 
 
 def _link(url: str, label: str | None = None, shown: str | None = None) -> Any:
@@ -78,9 +77,9 @@ def _link(url: str, label: str | None = None, shown: str | None = None) -> Any:
 
     text = Text()
     if label:
-        text.append(label, style="bold")
+        text.append(printable(label), style="bold")
         text.append(": ")
-    text.append(shown or url, style=f"underline cyan link {url}")
+    text.append(printable(shown or url), style=f"underline cyan link {printable(url)}")
     return text
 
 
@@ -89,7 +88,7 @@ def _field(label: str, value: str) -> Any:
 
     text = Text()
     text.append(f"{label}: ", style="bold")
-    text.append(value)
+    text.append(printable(value))
     return text
 
 
@@ -97,7 +96,7 @@ def _snippet(ws: Workspace, issue: Issue, s: Snippet) -> Iterator[RenderableType
     from rich.text import Text
 
     locale = ws.settings.locale
-    yield Text(s.title or f"(no title) {s.rel}", style="bold")
+    yield Text(printable(s.title or f"(no title) {s.rel}"), style="bold")
     if s.kind == "events":
         start = s.get("start")
         if start is not None:
@@ -115,9 +114,11 @@ def _snippet(ws: Workspace, issue: Issue, s: Snippet) -> Iterator[RenderableType
     if link:
         if s.kind == "actions":
             button = Text()
-            button.append(f"[ {s.get('button') or 'Take part'} ]", style="bold reverse green")
+            button.append(
+                printable(f"[ {s.get('button') or 'Take part'} ]"), style="bold reverse green"
+            )
             button.append(" ")
-            button.append(link, style=f"underline cyan link {link}")
+            button.append(printable(link), style=f"underline cyan link {printable(link)}")
             yield button
         else:
             default = "Find out more and sign up" if s.kind == "events" else "Read more"
@@ -125,7 +126,8 @@ def _snippet(ws: Workspace, issue: Issue, s: Snippet) -> Iterator[RenderableType
 
 
 def render(ws: Workspace, issue: Issue) -> Iterator[RenderableType]:
-    """The issue, top to bottom: the inbox lines, the intro, each section, the footer."""
+    """The issue, top to bottom: the inbox lines, the intro, each section in the issue's
+    order under its heading, the footer."""
     from rich.padding import Padding
     from rich.rule import Rule
     from rich.table import Table
@@ -135,10 +137,10 @@ def render(ws: Workspace, issue: Issue) -> Iterator[RenderableType]:
     head = Table.grid(padding=(0, 1))
     head.add_column(style="bold", no_wrap=True)
     head.add_column()
-    head.add_row("From:", f"{settings.sender.name} <{settings.sender.email}>")
-    head.add_row("Subject:", Text(issue.subject or "(no subject)", style="bold"))
+    head.add_row("From:", _plain(f"{settings.sender.name} <{settings.sender.email}>"))
+    head.add_row("Subject:", Text(printable(issue.subject or "(no subject)"), style="bold"))
     if issue.preheader:
-        head.add_row("Preheader:", Text(issue.preheader, style="dim"))
+        head.add_row("Preheader:", Text(printable(issue.preheader), style="dim"))
     yield Rule(Text(f"{issue.id} preview", style="bold"), align="left")
     yield head
     yield Text("")
@@ -147,34 +149,51 @@ def render(ws: Workspace, issue: Issue) -> Iterator[RenderableType]:
     if hero:
         line = Text()
         line.append("Image: ", style="bold")
-        line.append(hero.get("alt") or "(no alt text)", style="italic")
+        line.append(printable(hero.get("alt") or "(no alt text)"), style="italic")
         if hero.get("credit"):
-            line.append(f" (photo: {hero['credit']})", style="dim")
+            from copro_news.render import markdown_text
+
+            credit = markdown_text(hero["credit"], width=1000)
+            line.append(printable(f" (photo: {credit})"), style="dim")
         yield line
-        yield _link(hero["image"])
+        local = issue.local_image(hero["image"])
+        if local is not None:
+            yield _field("File", f"{local.rel}, {local.width}×{local.height} px")
+        else:
+            yield _link(hero["image"])
         yield Text("")
     if issue.intro.strip():
         yield _markdown(issue.intro)
         yield Text("")
 
-    for kind in SECTIONS:
-        items = issue.sections.get(kind, [])
-        if not items:
-            continue
-        yield Rule(Text(SECTION_TITLES[kind], style="bold green"), align="left")
-        for i, s in enumerate(items):
+    for block in issue.layout:
+        if block.heading:
+            yield Rule(Text(printable(block.heading), style="bold green"), align="left")
+        else:
+            yield Rule(align="left", style="dim")
+        for i, s in enumerate(block.items):
             if i:
                 yield Text("")
             for part in _snippet(ws, issue, s):
                 yield Padding(part, (0, 0, 0, 2))
         yield Text("")
 
-    yield Rule(Text("Get involved", style="bold green"), align="left")
-    contact = settings.sender.reply_to or settings.sender.email
-    footer = [_link(f"mailto:{contact}", "Write to us", contact)]
-    for name, url in sorted(settings.links.items()):
-        if name != "unsubscribe":
-            footer.append(_link(url, LINK_NAMES.get(name, name.replace("_", " ").capitalize())))
+    footer_settings = settings.footer
+    yield Rule(Text(printable(footer_settings.heading), style="bold green"), align="left")
+    footer: list[Any] = []
+    links = settings.links
+    if footer_settings.text.strip():  # the footer's own words, as in the email
+        footer.append(_markdown(footer_settings.text))
+    else:
+        contact = settings.sender.reply_to or settings.sender.email
+        footer.append(_link(f"mailto:{contact}", "Write to us", contact))
+        if links.get("website"):
+            footer.append(_link(links["website"], link_label("website")))
+    if links.get("signup"):
+        footer.append(_link(links["signup"], link_label("signup")))
+    for name, url in sorted(links.items()):
+        if name not in ("website", "signup", "unsubscribe") and url:
+            footer.append(_link(url, link_label(name)))
     if settings.sender.postal_address:
         footer.append(_field("Address", settings.sender.postal_address.replace("\n", ", ")))
     footer.append(Text("Unsubscribe: a link for each subscriber, added when sending.", style="dim"))
@@ -183,9 +202,15 @@ def render(ws: Workspace, issue: Issue) -> Iterator[RenderableType]:
 
 
 def show(
-    ws: Workspace, issue: Issue, problems: list[Problem], *, console: Console | None = None
+    ws: Workspace,
+    issue: Issue,
+    problems: list[Problem],
+    *,
+    console: Console | None = None,
+    at: SendTime | None = None,
 ) -> None:
-    """Print the issue and then its problems (or that there are none)."""
+    """Print the issue and then its problems (or that there are none), and the send time
+    ``at`` they were judged at."""
     from rich.rule import Rule
     from rich.text import Text
 
@@ -203,9 +228,10 @@ def show(
         for part in render(ws, issue):
             c.print(part)
     c.print()
+    judged = f" Dates judged at {at.describe()}." if at is not None else ""
     if not problems:
-        c.print(Rule(Text("No problems found.", style="bold green"), align="left"))
+        c.print(Rule(Text(f"No problems found.{judged}", style="bold green"), align="left"))
         return
     style = "bold red" if count(problems)[0] else "bold yellow"
-    c.print(Rule(Text(f"Problems: {summary(problems)}", style=style), align="left"))
+    c.print(Rule(Text(f"Problems: {summary(problems)}.{judged}", style=style), align="left"))
     print_problems(problems, console=c)

@@ -11,6 +11,10 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from copro_news.images import LocalImage
 
 
 class CampaignStatus(StrEnum):
@@ -36,7 +40,12 @@ class MailingList:
 
 @dataclass(frozen=True)
 class Message:
-    """What goes out: the built issue, as every provider needs it."""
+    """What goes out: the built issue, as every provider needs it.
+
+    ``images`` are the pictures of the issue folder that ``html`` names as ``cid:<cid>``:
+    the .eml carries them; a provider with a file store uploads each and puts its address
+    in their place.
+    """
 
     issue_id: str
     subject: str
@@ -47,6 +56,7 @@ class Message:
     html: str
     text: str
     eml: bytes
+    images: tuple[LocalImage, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,7 @@
     if (snap.errors) parts.push(plural(snap.errors, "error"));
     if (snap.warnings) parts.push(plural(snap.warnings, "warning"));
     $("problems-summary").textContent = parts.length ? `${parts.join(", ")}.` : "No problems found.";
+    $("problems-at").textContent = snap.at ? `Dates judged at ${snap.at}.` : "";
     $("problems-list").replaceChildren(...snap.problems.map(problemItem));
   }
 

@@ -1,0 +1,22 @@
+"""The Markdown parser, configured once: the email, its text part and the loader that
+finds each file's images and links all read Markdown the same way.
+
+markdown-it is imported when Markdown is first read.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+
+@lru_cache(maxsize=1)
+def parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"typographer": True, "html": False, "linkify": False})
+    md.enable(["replacements", "smartquotes", "table", "strikethrough"])
+    return md
