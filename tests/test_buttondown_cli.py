@@ -243,3 +243,30 @@ def test_what_subscribers_get_keeps_the_issue_layout_dates_and_links(tmp_path, b
             assert int(px) <= 320, tag
     for tag in re.findall(r"<img\b[^>]*>", body):
         assert re.search(r"max-width:\s*100%", tag), tag
+
+
+def test_pictures_of_the_issue_folder_are_uploaded_once(cli, tmp_path, buttondown, monkeypatch):
+    from tests.test_real_issue import png
+
+    monkeypatch.setenv("BUTTONDOWN_API_KEY", CANARY_KEY)
+    issue_md = SEND_ISSUE["2026-12"]["issue.md"].replace(
+        "preheader:", 'hero:\n  image: images/sun.png\n  alt: "The sun"\npreheader:'
+    )
+    issues = {"2026-12": {"issue.md": issue_md, "images": {"sun.png": png(40, 30)}}}
+    ws = make_workspace(
+        tmp_path / "ws", provider="buttondown", api_url=buttondown.url, issues=issues
+    )
+    r = cli("send", "--test", "me@example.org", "--offline", cwd=ws)
+    assert r.exit_code == 0, r.output
+    (picture,) = buttondown.images.values()
+    body = buttondown.only_email().doc["body"]
+    assert f'src="{picture["image"]}"' in body and "cid:" not in body
+    assert picture["data"] == png(40, 30)
+
+    issue = ws / "drafts" / "2026-12" / "issue.md"
+    issue.write_text(issue.read_text().replace("this month", "this autumn"))
+    r = cli("send", "--yes", "--offline", cwd=ws)
+    assert r.exit_code == 0, r.output
+    assert "this autumn" in buttondown.only_email().doc["body"]  # the new content went up
+    assert buttondown.count("POST", "/images") == 1  # the picture did not
+    assert buttondown.only_email().deliveries == 1

@@ -29,7 +29,9 @@ What Buttondown adds to the send flow of :mod:`copro_news.sending`:
   for a test could go to the list.
 - **Pictures** of the issue folder go to Buttondown's images (``POST /images``), which
   keeps one copy of the same bytes; each carries its name in its metadata, to be found
-  again by it after a lost answer.
+  again by it after a lost answer. The send flow stores them (``find_images``,
+  ``upload_image``) and hands over HTML that points there; a picture the HTML still
+  shows as ``cid:...`` is stored by :meth:`set_content` itself.
 """
 
 from __future__ import annotations
@@ -104,6 +106,8 @@ _SLUG_CHARS = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 class _Picture(Protocol):
     """A picture of the issue folder, as the send flow hands it over."""
 
+    @property
+    def cid(self) -> str: ...
     @property
     def mime(self) -> str: ...
     @property
@@ -456,7 +460,8 @@ class ButtondownProvider(Provider):
         return self._email(doc)
 
     def set_content(self, campaign_id: str, message: Message, *, settings: bool) -> None:
-        body = message.html if self.naked else body_fragment(message.html)
+        html = self._store_pictures(message)
+        body = html if self.naked else body_fragment(html)
         self._refuse_template_tags(message.subject, message.preheader, body)
         if self.naked and UNSUBSCRIBE_TAG not in body:
             raise ProviderError(
@@ -555,6 +560,28 @@ class ButtondownProvider(Provider):
             self._seen[campaign_id] = doc
 
     # -- helpers ----------------------------------------------------------------------------
+    def _store_pictures(self, message: Message) -> str:
+        """The HTML with each picture of the issue folder that it still shows as
+        ``cid:...`` in Buttondown's images, once: a picture already there (found by its
+        name) is not uploaded again, and Buttondown keeps one copy of the same bytes."""
+        html = message.html
+        pictures = [p for p in getattr(message, "images", ()) if f"cid:{p.cid}" in html]
+        if not pictures:
+            return html
+        stored = self.find_images({p.upload_name for p in pictures})
+        for picture in pictures:
+            url = stored.get(picture.upload_name)
+            if url is None:
+                try:
+                    url = self.upload_image(picture)
+                except OutcomeUnknown:
+                    url = self.find_images({picture.upload_name}).get(picture.upload_name)
+                    if url is None:
+                        raise
+                stored[picture.upload_name] = url
+            html = html.replace(f"cid:{picture.cid}", url)
+        return html
+
     def _title(self, doc: dict[str, Any]) -> str:
         marker = marker_of(doc)
         asked = self._titles.get(str(doc.get("slug") or ""))
