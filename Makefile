@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: demo test lint bench bench-send bench-preview bench-check browser clean
+.PHONY: demo test lint bench bench-send bench-preview bench-check browser system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,13 +18,24 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-# Debian's Chromium, for the browser tests of the preview (never a downloaded browser).
-browser:
-	@if [ -x /usr/bin/chromium ]; then echo "chromium: $$(/usr/bin/chromium --version 2>/dev/null)"; \
-	elif command -v apt-get >/dev/null 2>&1; then \
-	  echo "Installing Debian's chromium for the browser tests..."; \
-	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else echo "No apt-get here: the browser tests will be skipped."; fi
+# Debian's packages that the tests run for real: Chromium for the browser and accessibility
+# tests (never a downloaded browser), SpamAssassin for the spam score of the built email.
+# apt-get runs only when one of them is missing.
+SYSTEM_PACKAGES := chromium:/usr/bin/chromium spamassassin:/usr/bin/spamassassin
+
+system-packages:
+	@missing=""; for entry in $(SYSTEM_PACKAGES); do \
+	  pkg=$${entry%%:*}; path=$${entry#*:}; \
+	  if [ -x "$$path" ]; then echo "$$pkg: $$path"; else missing="$$missing $$pkg"; fi; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Debian's$$missing for the tests..."; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else echo "No apt-get here: the tests that need$$missing will be skipped."; fi
+
+browser: system-packages
 
 demo: $(VENV)/.installed
 	rm -rf demo
@@ -51,7 +62,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 
-test: $(VENV)/.installed-test browser
+test: $(VENV)/.installed-test system-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

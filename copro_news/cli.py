@@ -149,10 +149,11 @@ def main(argv: list[str] | None = None) -> None:
         if debug:
             raise
         from copro_news import console
+        from copro_news.credentials import redact  # a key, in any form, never reaches the screen
 
         if isinstance(e, (ContentError, SettingsError)):
             console.print_problems(e.problems)
-        console.error(e.message, e.hint)
+        console.error(redact(e.message), redact(e.hint) if e.hint else e.hint)
         sys.exit(e.exit_code)
     except (KeyboardInterrupt, typer.Abort):
         print("\nStopped.", file=sys.stderr)

@@ -12,7 +12,7 @@ from typing import Any
 
 from copro_news.errors import CredentialsError
 from copro_news.providers.registry import PROVIDERS, ProviderInfo
-from copro_news.secret import Secret, seen
+from copro_news.secret import Secret, mask, seen
 
 __all__ = ["Secret", "api_key", "delete_api_key", "find_api_key", "redact", "store_api_key"]
 
@@ -20,15 +20,14 @@ SERVICE = "copro-news"
 
 
 def redact(text: str) -> str:
-    """``text`` with every API key this process knows of replaced by asterisks."""
+    """``text`` with every API key this process knows of replaced by asterisks: as it is,
+    URL-encoded, or Base64-encoded (alone, or as the ``user:key`` of HTTP Basic auth)."""
     values = seen()
     for info in PROVIDERS.values():
         value = os.environ.get(info.key_variable, "").strip() if info.needs_key else ""
-        if len(value) >= 8:
+        if value:
             values.add(value)
-    for value in sorted(values, key=len, reverse=True):
-        text = text.replace(value, "********")
-    return text
+    return mask(text, values)
 
 
 def _keyed(provider: str) -> ProviderInfo:

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 GMAIL_CLIP_BYTES = 102 * 1024
 TEXT_WIDTH = 72
+#: No line of the text part is longer (RFC 5322's 78), but a web address alone on its line.
+LINE_LIMIT = 78
 #: The email is this wide on a desktop; a section's text column is narrower by its padding.
 EMAIL_WIDTH = 600
 COLUMN_WIDTH = EMAIL_WIDTH - 2 * 32
@@ -200,6 +202,45 @@ def markdown_text(text: str, width: int = TEXT_WIDTH) -> str:
     return _join_blocks(blocks)
 
 
+def underline(text: object, char: str = "-") -> str:
+    """A heading for the text part: the text (wrapped to LINE_LIMIT), underlined."""
+    lines = _wrap(str(text), LINE_LIMIT) or [""]
+    return "\n".join(lines) + "\n" + char * max(len(line) for line in lines)
+
+
+def _wrap(text: str, width: int, indent: str = "", first: str = "") -> list[str]:
+    """``text`` in lines of ``width``, never breaking a word or a web address; the first
+    line starts with ``first``, the others with ``indent``."""
+    return textwrap.wrap(
+        text,
+        width=width,
+        initial_indent=first,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+_LEAD = re.compile(r"\s*(?:> )*(?:[-*] |\d+\. )?")
+
+
+def fit_lines(text: str, width: int = LINE_LIMIT) -> str:
+    """Every line of ``text`` within ``width``: a longer one is wrapped under its own indent
+    (a list item's text under the text), so that only a web address longer than ``width``
+    stands alone on a longer line."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        found = _LEAD.match(line)
+        lead = found.group() if found else ""
+        hanging = re.sub(r"[-*]|\d+\.", lambda m: " " * len(m.group()), lead)
+        body = line[len(lead) :]
+        out.extend(_wrap(body, width, hanging, lead) or [line])
+    return "\n".join(out)
+
+
 def _join_blocks(blocks: list[str]) -> str:
     out: list[str] = []
     for b in blocks:
@@ -260,9 +301,20 @@ def template_folders(ws: Workspace) -> tuple[Path, ...]:
 TemplateSource = tuple[str, str, Callable[[], bool]]
 
 
+class TemplateOutside(Exception):
+    """A template that is a link to a file outside the template folders."""
+
+    def __init__(self, path: Path, target: Path) -> None:
+        super().__init__(f"{path} leads outside the template folders, to {target}")
+        self.path = path
+        self.target = target
+
+
 def _template_finder(folders: tuple[Path, ...]) -> Callable[[str], TemplateSource | None]:
     """How templates are found: in the first of ``folders`` that has the file.
 
+    Only regular files inside the folders are read, links resolved: a link that leads
+    elsewhere (``templates/x.html -> /etc/passwd``) raises TemplateOutside.
     A compiled template is reused while its file holds the same text and no earlier folder
     has gained a file of that name, so a save in templates/ shows at the next render.
     """
@@ -275,11 +327,14 @@ def _template_finder(folders: tuple[Path, ...]) -> Callable[[str], TemplateSourc
         if found is None:
             return None
         path, earlier = candidates[found], candidates[:found]
-        data = path.read_bytes()
+        target = path.resolve()
+        if not target.is_relative_to(folders[found].resolve()):
+            raise TemplateOutside(path, target)
+        data = target.read_bytes()
 
         def uptodate() -> bool:
             try:
-                same = path.read_bytes() == data
+                same = path.resolve() == target and target.read_bytes() == data
             except OSError:
                 return False
             return same and not any(p.is_file() for p in earlier)
@@ -291,11 +346,17 @@ def _template_finder(folders: tuple[Path, ...]) -> Callable[[str], TemplateSourc
 
 def make_environment(folders: tuple[Path, ...], locale: str) -> jinja2.Environment:
     """The Jinja2 environment over ``folders``: the one place that says how templates are
-    compiled and what they may use."""
+    compiled and what they may use.
+
+    Templates run in the sandbox of :mod:`copro_news.sandbox`: the content and the filters
+    below, nothing of Python's insides, and limits on time and size.
+    """
     import jinja2
     from markupsafe import Markup
 
-    env = jinja2.Environment(
+    from copro_news.sandbox import LimitedSandbox
+
+    env = LimitedSandbox(
         loader=jinja2.FunctionLoader(_template_finder(folders)),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=False),
         undefined=jinja2.StrictUndefined,
@@ -319,9 +380,10 @@ def make_environment(folders: tuple[Path, ...], locale: str) -> jinja2.Environme
     env.filters["wrap"] = lambda text, width=TEXT_WIDTH: "\n".join(
         textwrap.wrap(str(text), width=width, break_long_words=False, break_on_hyphens=False)
     )
-    env.filters["underline"] = lambda text, char="-": f"{text}\n{char * len(str(text))}"
+    env.filters["underline"] = underline
     env.globals["when"] = lambda start, end=None: dates.event_when(start, end, locale)
     env.globals["by"] = lambda d, year=None: dates.deadline(d, locale, issue_year=year)
+    env.limit_filters()
     env.bytecode_cache = _bytecode_cache(env)
     return env
 
@@ -358,6 +420,7 @@ def _bytecode_cache(env: jinja2.Environment) -> jinja2.BytecodeCache | None:
         __version__,
         jinja2.__version__,
         f"{type(env).__module__}.{type(env).__qualname__}",
+        getattr(env, "compiles", ""),
         (env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline, env.newline_sequence),
         escaped,
         sorted(env.filters),
@@ -406,6 +469,9 @@ def template_problem(ws: Workspace, e: BaseException) -> Problem | None:
     (a fault of copro-news, to be raised as it is).
     """
     import jinja2
+    from jinja2.sandbox import SecurityError
+
+    from copro_news.sandbox import MAX_RANGE, RenderLimit
 
     if isinstance(e, UnicodeDecodeError):
         return _undecodable_template(ws)
@@ -415,9 +481,39 @@ def template_problem(ws: Workspace, e: BaseException) -> Problem | None:
         name, line = e.filename or e.name, e.lineno
     else:
         name, line = _template_frame(ws, e)
-        if name is None and not isinstance(e, jinja2.TemplateError):
+        if isinstance(e, RenderLimit) and name is None:
+            name = e.filename
+        if name is None and not isinstance(e, (jinja2.TemplateError, TemplateOutside)):
             return None
     shown, where, line = _template_place(ws, name, line)
+    if isinstance(e, TemplateOutside):
+        link = ws.rel(e.path.parent) + "/" + e.path.name  # the link itself, not its target
+        return _template_invalid(
+            f"{link} is a link to {e.target}, outside the template folders"
+            + (f" (used{where})" if name else "")
+            + ": templates are read only from templates/ and the house style.",
+            f"Copy the file into templates/ instead of linking to it, or delete {link}.",
+            shown or link,
+            line,
+        )
+    too_big = isinstance(e, OverflowError) and "MAX_RANGE" in str(e)
+    if isinstance(e, RenderLimit) or too_big:
+        what = e.what if isinstance(e, RenderLimit) else f"a range of more than {MAX_RANGE:,}"
+        return _template_invalid(
+            f"A template{where}{',' if where else ''} asks for more than any email needs: {what}.",
+            "Templates fill in the issue's content: make the loop, the number or the text smaller.",
+            shown,
+            line,
+        )
+    if isinstance(e, SecurityError):
+        refused = _plain_refusal(e)
+        return _template_invalid(
+            f"A template{where}{',' if where else ''} uses something templates may not: {refused}.",
+            "Templates show the issue's content and settings; they cannot run programs or "
+            "reach into copro-news. Remove it from the template.",
+            shown,
+            line,
+        )
     if isinstance(e, jinja2.TemplateNotFound) and not isinstance(e, jinja2.TemplatesNotFound):
         return _template_invalid(
             f"A template{where} uses {e.name!r}, which does not exist.",
@@ -443,6 +539,17 @@ def template_problem(ws: Workspace, e: BaseException) -> Problem | None:
     if unknown:
         detail = f"a snippet has no field '{unknown.group(1)}'"
     return _template_invalid(f"A template has a mistake{where}: {detail}.", hint, shown, line)
+
+
+def _plain_refusal(e: BaseException) -> str:
+    """What the sandbox refused, in plain words."""
+    detail = str(e).rstrip(".")
+    attribute = re.search(r"access to attribute '([^']+)' of '([^']+)' object", detail)
+    if attribute:
+        return f"the hidden attribute '{attribute.group(1)}' (of a {attribute.group(2)})"
+    if "not safely callable" in detail:
+        return "a call that could change things (" + detail.split(" is not")[0] + ")"
+    return detail
 
 
 def _template_invalid(
@@ -537,6 +644,17 @@ class Build:
         return self.html_bytes > GMAIL_CLIP_BYTES
 
 
+def text_direction(locale: str) -> str:
+    """ "rtl" for a language written right to left (ar, he, fa...), else "ltr"."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        order = Locale.parse(locale).character_order
+    except (UnknownLocaleError, ValueError):
+        return "ltr"
+    return "rtl" if order == "right-to-left" else "ltr"
+
+
 def _hero(issue: Issue) -> dict[str, Any] | None:
     """The hero as templates see it: its image a cid: for a picture of the issue folder,
     with the width the email gives it."""
@@ -578,9 +696,16 @@ def _context(ws: Workspace, issue: Issue, unsubscribe: str) -> dict[str, Any]:
         "unsubscribe_url": unsubscribe,
         "contact_email": settings.sender.reply_to or settings.sender.email,
         "lang": settings.locale.split("_")[0],
+        "dir": text_direction(settings.locale),
         "local_image": issue.local_image,
         "email_width": EMAIL_WIDTH,
     }
+
+
+def style_text(css: str) -> str:
+    """The stylesheet as it may stand inside <style>: a "</" anywhere in it (a comment, a
+    string) is written "<\\/", which CSS reads the same, so it can never end the element."""
+    return css.replace("</", "<\\/")
 
 
 def render_html(ws: Workspace, issue: Issue) -> str:
@@ -589,7 +714,7 @@ def render_html(ws: Workspace, issue: Issue) -> str:
 
     env = environment(ws)
     ctx = _context(ws, issue, _UNSUB_SENTINEL)
-    ctx["css"] = Markup(template_source(env, "style.css"))
+    ctx["css"] = Markup(style_text(template_source(env, "style.css")))
     return env.get_template("email.html").render(ctx)
 
 
@@ -602,7 +727,7 @@ def render_text(ws: Workspace, issue: Issue, unsubscribe: str) -> str:
         if line == "" and out and out[-1] == "":
             continue
         out.append(line)
-    return "\n".join(out).strip() + "\n"
+    return fit_lines("\n".join(out).strip()) + "\n"
 
 
 def inline_css(html: str, base_url: str | None = None) -> str:
@@ -631,8 +756,36 @@ def inline_css(html: str, base_url: str | None = None) -> str:
         allow_network=False,
         allow_loading_external_files=False,
         align_floating_images=False,
+        # widths and heights are written as attributes by the templates, in pixels: CSS
+        # values such as "auto" or "100%" are not valid there
+        disable_basic_attributes=["width", "height"],
     )
     return inliner.transform(pretty_print=False)
+
+
+def list_headers(settings: Settings) -> dict[str, str]:
+    """The headers that bulk-sender rules ask for (RFC 2369, 2919, 8058).
+
+    ``List-Unsubscribe`` names the workspace's one-click unsubscribe page
+    (``[links] unsubscribe``) and a mailto: address; ``List-Unsubscribe-Post`` says the page
+    takes a one-click POST. ``List-Id`` names the newsletter. A provider that sends to the
+    list (Mailchimp, Buttondown) writes its own, per subscriber.
+    """
+    sender = settings.sender
+    address = sender.reply_to or sender.email
+    page = settings.links.get("unsubscribe", "")
+    links = []
+    if page.startswith("https://"):
+        links.append(f"<{page}>")
+    links.append(f"<mailto:{address}?subject=Unsubscribe>")
+    headers = {"List-Unsubscribe": ", ".join(links)}
+    if page.startswith("https://"):
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    domain = sender.email.rsplit("@", 1)[-1].lower() if "@" in sender.email else "invalid"
+    label = re.sub(r"[^a-z0-9]+", "-", settings.name.lower()).strip("-") or "newsletter"
+    name = re.sub(r'["\\\r\n]', "", settings.name)
+    headers["List-Id"] = f'"{name}" <{label}.{domain}>'
+    return headers
 
 
 def make_eml(
@@ -640,13 +793,13 @@ def make_eml(
     subject: str,
     text: str,
     html: str,
-    unsubscribe: str,
     when: datetime | None = None,
     to: str | None = None,
     images: tuple[LocalImage, ...] = (),
 ) -> bytes:
-    """A complete MIME message: multipart/alternative, text then HTML, UTF-8; the HTML with
-    its pictures (multipart/related, each named by its Content-ID) when it has some."""
+    """A complete MIME message: multipart/alternative, text then HTML, UTF-8, with a
+    Message-ID of its own and the list headers (:func:`list_headers`); the HTML with its
+    pictures (multipart/related, each named by its Content-ID) when it has some."""
     from email.headerregistry import Address
     from email.message import EmailMessage
     from email.policy import SMTP
@@ -662,10 +815,8 @@ def make_eml(
     msg["Date"] = format_datetime(when or datetime.now().astimezone())
     domain = sender.email.rsplit("@", 1)[-1] if "@" in sender.email else None
     msg["Message-ID"] = make_msgid(domain=domain)
-    if unsubscribe.startswith(("http://", "https://", "mailto:")):
-        msg["List-Unsubscribe"] = f"<{unsubscribe}>"
-        if unsubscribe.startswith("http"):
-            msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    for name, value in list_headers(settings).items():
+        msg[name] = value
     msg["X-Mailer"] = "copro-news"
     msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
@@ -739,9 +890,18 @@ def build_issue(
                 stylesheet,
             )
         )
+    if re.search(r"<script\b", html, re.IGNORECASE):
+        raise TemplateError(
+            _template_invalid(
+                "The built email holds a <script>: email programs refuse scripts, and spam "
+                "filters count them against the sender.",
+                "Remove <script> from templates/ (the templates, the stylesheet, its comments).",
+                stylesheet or "templates/email.html",
+            )
+        )
     html = html.replace(_UNSUB_SENTINEL, unsubscribe.replace("&", "&amp;")).rstrip("\n") + "\n"
     shown = tuple(image for image in issue.images if image.src in html)
-    eml = make_eml(settings, issue.subject, text, html, unsubscribe, when, images=shown)
+    eml = make_eml(settings, issue.subject, text, html, when, images=shown)
     return Build(
         issue=issue,
         subject=issue.subject,

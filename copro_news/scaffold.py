@@ -16,7 +16,7 @@ from typing import Any
 
 from copro_news.content import MAX_FILE_BYTES, SCHEMAS, SECTIONS, Issue, slugify
 from copro_news.errors import RefusedError, UsageError
-from copro_news.fsutil import create_new
+from copro_news.fsutil import create_new, read_regular
 from copro_news.recurring import Repeat
 from copro_news.settings import init_values, settings_toml
 from copro_news.workspace import DRAFTS_DIR, ISSUE_NAME, SETTINGS_FILE
@@ -94,7 +94,7 @@ def _extend_gitignore(path: Path) -> bool:
     if not missing:
         return False
     try:
-        text = target.read_text(encoding="utf-8")
+        text = read_regular(target, MAX_FILE_BYTES).decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return False
     joined = text if text.endswith("\n") or not text else text + "\n"
@@ -107,7 +107,7 @@ def gitignore_missing(root: Path) -> list[str]:
     wanted = GITIGNORE.splitlines()[1:]
     target = _gitignore_target(Path(root) / ".gitignore")
     try:
-        text = target.read_text(encoding="utf-8") if target is not None else ""
+        text = read_regular(target, MAX_FILE_BYTES).decode("utf-8") if target is not None else ""
     except (OSError, UnicodeDecodeError):
         return wanted
     present = {line.strip() for line in text.splitlines()}

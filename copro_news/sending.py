@@ -9,13 +9,22 @@ for the caller to show; it never prints.
 of a send and keeps the issue's ``send.json`` one step ahead of every call that changes
 something at the provider (the record's methods are the phase changes):
 
-1. Find the campaign: the one in the record, else one whose title carries the record's
-   marker; refuse if another campaign for the same issue already went out.
+1. Find the campaign: the one in the record, else the oldest draft of the issue on the
+   list (made by this copy of the workspace or another); refuse if a campaign of the issue
+   already went out or is scheduled.
 2. Create it only when none was found (``create_requested`` is written first; a lost
-   answer is resolved by looking for the marker again, never by a second create).
-3. Upload the content when it differs from what was uploaded last.
-4. Re-read the campaign; send or schedule only a draft (``send_requested`` is written
-   first). When the answer is lost, the provider's status tells what happened.
+   answer is resolved by looking for the campaign again, never by a second create).
+3. Before a send to the list, the provider is the arbiter between copies of the workspace
+   (clones of the team's repository) that send the same issue at the same moment: once the
+   provider's clock is past the campaign's creation by more than the resolution of its
+   creation times, every campaign of the issue is listed; the oldest is the one. A copy
+   whose campaign is not the oldest deletes the drafts it made and stops: another copy is
+   sending the issue. A campaign that copy cannot see then is newer than its own.
+4. Upload the pictures (once each) and the content when it differs from what was
+   uploaded last.
+5. Re-read the campaign; send or schedule only a draft (``send_requested`` is written
+   first). When the answer is lost, the provider's status tells what happened; a send
+   refused because the campaign already left is "already went out", never a second send.
 
 A rerun after any failure starts again at step 1 and so resumes from the provider's
 real state.
@@ -28,21 +37,28 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
+from contextlib import AbstractContextManager, closing, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from copro_news import sendrecord
 from copro_news.errors import ProviderError, RefusedError, UsageError
 from copro_news.problems import plural
-from copro_news.providers.base import Campaign, CampaignStatus, MailingList, Message, Provider
+from copro_news.providers.base import (
+    Campaign,
+    CampaignStatus,
+    MailingList,
+    Message,
+    Provider,
+)
 from copro_news.providers.http import OutcomeUnknown
-from copro_news.sendrecord import Call, RecordState, SendRecord
+from copro_news.sendrecord import Call, RecordState, SendRecord, issue_prefix
 
 if TYPE_CHECKING:
     from copro_news.content import Issue
+    from copro_news.images import LocalImage
     from copro_news.problems import Problem
     from copro_news.render import Build
     from copro_news.workspace import Workspace
@@ -59,9 +75,18 @@ Confirm = Callable[["SendPlan"], bool]
 #: campaign before trusting that it is still a draft.
 RECHECKS = 3
 RECHECK_DELAY = 5.0
+#: Seconds beyond the resolution of the provider's creation times that a send to the list
+#: waits, from the first answer that showed its campaign, before the last look for other
+#: copies' campaigns (the clocks of the provider's machines may differ a little).
+SETTLE_MARGIN = 0.5
 SCHEDULE_FORMAT = "%Y-%m-%d %H:%M"
 
 ONE_ACTION = "Use one of --test, --schedule and --cancel at a time."
+EMPTY_SCHEDULE = (
+    "--schedule was given no date and time (an empty variable?); nothing was sent.",
+    'Write it as "YYYY-MM-DD HH:MM" in the workspace time zone, e.g. "2026-12-01 09:00", '
+    "or leave out --schedule to send now.",
+)
 SCHEDULED_CHANGED = (
     "The issue changed since it was scheduled: the content as it was then will go out."
 )
@@ -90,6 +115,8 @@ def format_when(when: datetime, zone: tzinfo) -> str:
 
 def parse_schedule(text: str, zone: tzinfo, *, now: datetime, step_minutes: int | None) -> datetime:
     """Read "YYYY-MM-DD HH:MM" in ``zone``; return it in UTC, or say plainly what is wrong."""
+    if not text.strip():  # an empty shell variable: never taken for "now"
+        raise UsageError(*EMPTY_SCHEDULE)
     try:
         naive = datetime.strptime(text.strip(), SCHEDULE_FORMAT)
     except ValueError:
@@ -152,22 +179,11 @@ def issue_lock(issue_dir: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def lookback(issue_id: str, started_at: datetime) -> datetime:
-    """How far back to look for a campaign of this issue made by an earlier run."""
-    since = started_at - timedelta(days=1)
-    try:
-        year, month = (int(p) for p in issue_id.split("-")[:2])
-        issue_start = datetime(year, month, 1, tzinfo=UTC)
-    except ValueError:
-        return since - timedelta(days=90)
-    return min(since, issue_start - timedelta(days=92))
-
-
-def find_issue_campaigns(
-    provider: Provider, list_id: str, issue: str, since: datetime
-) -> list[Campaign]:
-    """Every campaign of ``issue`` at the provider, whatever its record: by the marker's prefix."""
-    return provider.find_campaigns(list_id, f"[cn:{issue}:", since)
+def find_issue_campaigns(provider: Provider, list_id: str, issue: str) -> list[Campaign]:
+    """Every campaign of ``issue`` on the list, however old, whichever copy of the workspace
+    made it and whatever its marker: by what every marker of the issue starts with.
+    Oldest first."""
+    return provider.find_campaigns(list_id, issue_prefix(issue))
 
 
 @dataclass
@@ -198,6 +214,8 @@ class SendOutcome:
     dry_run: bool = False
     #: ``confirm`` said no: nothing was sent, nothing changed.
     declined: bool = False
+    #: A test went out while the issue has this many errors (a send to the list refuses).
+    errors: int = 0
 
 
 class SendFlow:
@@ -214,6 +232,7 @@ class SendFlow:
         clock: Callable[[], datetime] = utc_now,
         progress: Progress = no_progress,
         sleep: Callable[[float], None] = time.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
         dry_run: bool = False,
         issue: str | None = None,
         record_name: str | None = None,
@@ -236,9 +255,17 @@ class SendFlow:
         self.clock = clock
         self.progress = progress
         self.sleep = sleep
+        self.monotonic = monotonic
         self.dry_run = dry_run
         self._created_now = False
         self._located: Campaign | None = None
+        #: When this run first got an answer showing each campaign (monotonic seconds).
+        self._seen: dict[str, float] = {}
+        #: The campaigns this run saw as drafts: one that leaves without this copy sending
+        #: it was sent from another copy.
+        self._drafts_seen: set[str] = set()
+        #: The issue had a send record when this run began.
+        self._had_record = sendrecord.path_for(self.issue_dir).exists()
         self.record = self._open_record()
         self.hash = message_hash(message) if message is not None else ""
 
@@ -274,6 +301,7 @@ class SendFlow:
             self.provider.name,
             self.list_id,
             self.clock(),
+            shared=self.provider.shared,
         )
 
     def _save(self) -> None:
@@ -287,33 +315,44 @@ class SendFlow:
         return SendOutcome(record=self.record, dry_run=self.dry_run)
 
     # -- finding the campaign -------------------------------------------------------------
+    def _note(self, *campaigns: Campaign) -> None:
+        now = self.monotonic()
+        for campaign in campaigns:
+            self._seen.setdefault(campaign.id, now)
+            if campaign.status == CampaignStatus.DRAFT:
+                self._drafts_seen.add(campaign.id)
+
     def _read(self, campaign_id: str) -> Campaign | None:
         with self._wait(f"Reading the campaign from {self.provider.label}"):
-            return self.provider.get_campaign(campaign_id)
+            campaign = self.provider.get_campaign(campaign_id)
+        if campaign is not None:
+            self._note(campaign)
+        return campaign
 
     def _find(self) -> list[Campaign]:
-        rec = self.record
-        since = lookback(rec.issue, sendrecord.parse_time(rec.started_at) or self.clock())
+        """Every campaign of the issue on the list, oldest first."""
         with self._wait(f"Looking for this issue's campaign at {self.provider.label}"):
-            return find_issue_campaigns(self.provider, self.list_id, rec.issue, since)
+            found = find_issue_campaigns(self.provider, self.list_id, self.record.issue)
+        self._note(*found)
+        return found
 
     def _adopt_scheduled(self) -> Campaign | None:
         """With no campaign in the record (it was lost), the one scheduled campaign of this
         issue at the provider, taken into the record so that it can be cancelled."""
-        import re
-
         scheduled = [c for c in self._find() if c.status == CampaignStatus.SCHEDULED]
         if len(scheduled) != 1:
             return None
-        marker = re.search(r"\[(cn:[^\]]+)\]", scheduled[0].title)
-        if marker is None:
-            return None
-        self.record.recover(scheduled[0].id, marker.group(1))
+        self.record.recover(scheduled[0].id, scheduled[0].title)
         self._save()
         return scheduled[0]
 
     def locate(self) -> Campaign | None:
-        """The issue's campaign at the provider, or None; refuses when another one went out."""
+        """The issue's campaign at the provider, or None; refuses when one went out.
+
+        Without a campaign in the record, the oldest draft of the issue on the list is the
+        issue's campaign, whichever copy of the workspace made it: one campaign per issue
+        per list.
+        """
         rec = self.record
         if rec.campaign_id:
             campaign = self._read(rec.campaign_id)
@@ -327,27 +366,30 @@ class SendFlow:
                 )
             rec.forget_campaign()
         found = self._find()
-        mine = [c for c in found if f"[{rec.marker}]" in c.title]
-        others = [c for c in found if c not in mine]
-        for other in others:
+        for other in found:
             if other.gone or other.status == CampaignStatus.SCHEDULED:
                 raise RefusedError(
                     f"Issue {rec.issue} {self._went(other)} "
                     f"(campaign {other.id}, '{other.title}').",
-                    "One issue goes out once. The send record of that campaign is missing; "
-                    f"look at it in {self.provider.where}.",
+                    "One issue goes out once. " + self._no_record_of_it(),
                 )
-        if len(mine) > 1:
-            raise RefusedError(
-                f"{len(mine)} campaigns at {self.provider.label} carry this issue's marker "
-                f"{rec.marker}: {', '.join(c.id for c in mine)}.",
-                f"Delete the extra drafts in {self.provider.where}, then run the command again.",
-            )
-        if mine:
-            rec.adopt(mine[0].id, mine[0].list_name)
+        drafts = [c for c in found if c.status == CampaignStatus.DRAFT]
+        if drafts:
+            rec.adopt(drafts[0].id, drafts[0].list_name)
             self._save()
-            return mine[0]
+            return drafts[0]
         return None
+
+    def _no_record_of_it(self) -> str:
+        if not self.provider.shared:
+            return (
+                f"The send record of that campaign is missing; look at it in {self.provider.where}."
+            )
+        return (
+            "This copy of the workspace has no send record of it: it went from another copy "
+            "(git pull brings that record), or the record was lost; look at it in "
+            f"{self.provider.where}."
+        )
 
     def _went(self, campaign: Campaign) -> str:
         """What happened to the campaign: 'is already scheduled for ...', 'already went out ...'."""
@@ -387,6 +429,9 @@ class SendFlow:
             )
         if campaign is None or campaign.status == CampaignStatus.DRAFT:
             return
+        left = campaign.gone or campaign.status == CampaignStatus.SCHEDULED
+        if left and campaign.id in self._drafts_seen and not rec.resumable:
+            self._left_meanwhile(campaign)  # a draft a moment ago, and this copy sent nothing
         self._settle(campaign)
         if campaign.status == CampaignStatus.CANCELED:
             raise RefusedError(
@@ -433,14 +478,23 @@ class SendFlow:
             with self._wait(f"Creating the campaign at {self.provider.label}"):
                 campaign = self.provider.create_campaign(self.msg, self.list_id, rec.title)
         except OutcomeUnknown:
-            found = [c for c in self._find() if f"[{rec.marker}]" in c.title]
-            if len(found) != 1:
+            found = [
+                c for c in self._find() if rec.made(c.title) and c.status == CampaignStatus.DRAFT
+            ]
+            if not found:
                 raise
             campaign = found[0]
         except ProviderError:
             rec.withdraw(before)
             self._save()
+            if self.provider.shared:
+                # Refused: a provider that takes one campaign per marker refuses a second
+                # one, which another copy of the workspace made a moment ago.
+                made_meanwhile = self.locate()
+                if made_meanwhile is not None:
+                    return made_meanwhile
             raise
+        self._note(campaign)
         rec.mark_created(campaign.id, campaign.list_name)
         self._save()
         self._created_now = True
@@ -455,16 +509,81 @@ class SendFlow:
         if campaign is not None and campaign.status != CampaignStatus.DRAFT:
             self._refuse_unless_draft(campaign)
         if self.dry_run or campaign is None:
+            new = self._pictures_to_store()
+            if new:
+                out.done.append(
+                    f"upload {plural(len(new), 'picture')} to {self.provider.label}'s file store"
+                )
             out.done.append("upload the HTML and text of the issue")
             return
+        message = self._store_pictures(out)
         rec.request(Call.CONTENT)
         self._save()
-        with self._wait(f"Uploading the issue to {self.provider.label}"):
-            self.provider.set_content(campaign.id, self.msg, settings=not self._created_now)
+        try:
+            with self._wait(f"Uploading the issue to {self.provider.label}"):
+                self.provider.set_content(campaign.id, message, settings=not self._created_now)
+        except ProviderError:
+            # Refused because another copy of the workspace sent it meanwhile: say so.
+            after = self._read(campaign.id)
+            if after is not None and after.status != CampaignStatus.DRAFT:
+                self._refuse_unless_draft(after)
+            raise
         rec.mark_content_set(self.hash)
         rec.note_sources(self.hash, self.source_hash)
         self._save()
         out.done.append("uploaded the HTML and text of the issue")
+
+    # -- the issue's pictures in the provider's file store --------------------------------------
+    def _pictures(self) -> list[LocalImage]:
+        """The issue's pictures once each, when the provider keeps them in a file store."""
+        if not self.provider.stores_images or self.message is None:
+            return []
+        return list({p.sha256: p for p in self.message.images}.values())
+
+    def _pictures_to_store(self) -> list[LocalImage]:
+        return [p for p in self._pictures() if not self.record.images.get(p.sha256)]
+
+    def _store_pictures(self, out: SendOutcome) -> Message:
+        """Put each picture in the provider's file store once, and return the message whose
+        HTML points there.
+
+        A picture the record knows is not looked for again. The others are looked for by
+        their names (made from their content: another copy of the workspace, or a run whose
+        answer was lost, may have stored them), and only those not found are uploaded, each
+        written ahead in the record.
+        """
+        rec = self.record
+        pictures = self._pictures()
+        missing = self._pictures_to_store()
+        if missing:
+            with self._wait(f"Looking for the issue's pictures at {self.provider.label}"):
+                found = self.provider.find_images({p.upload_name for p in missing})
+            for picture in missing:
+                if found.get(picture.upload_name):
+                    rec.images[picture.sha256] = found[picture.upload_name]
+            self._save()
+        for picture in self._pictures_to_store():
+            name = picture.upload_name
+            rec.images[picture.sha256] = ""  # in flight
+            self._save()
+            try:
+                with self._wait(f"Uploading the picture {name} to {self.provider.label}"):
+                    url = self.provider.upload_image(picture)
+            except OutcomeUnknown:
+                with self._wait(f"Looking for the picture {name} at {self.provider.label}"):
+                    url = self.provider.find_images({name}).get(name, "")
+                if not url:
+                    raise
+            except ProviderError:
+                del rec.images[picture.sha256]
+                self._save()
+                raise
+            rec.images[picture.sha256] = url
+            self._save()
+            out.done.append(f"uploaded the picture {name}")
+        if not pictures:
+            return self.msg
+        return self.msg.with_image_urls({p.sha256: rec.images[p.sha256] for p in pictures})
 
     def send_test(self, addresses: list[str]) -> SendOutcome:
         dry_run = self.dry_run
@@ -547,20 +666,31 @@ class SendFlow:
 
     def send(self, when: datetime | None = None) -> SendOutcome:
         """Send to the list now, or schedule for ``when`` (UTC)."""
-        dry_run = self.dry_run
         rec = self.record
         out = self._outcome()
-        campaign = self._ensure_campaign(out)
+        target = f"list {self.list_id}"
+        for _ in range(3):
+            campaign = self._ensure_campaign(out)
+            self._refuse_unless_draft(campaign)
+            if self.dry_run or campaign is None:
+                self._upload(campaign, out)
+                out.done.append(
+                    f"schedule it for {format_when(when, self.zone)} to {target}"
+                    if when
+                    else f"send it now to {target}"
+                )
+                return out
+            chosen = self._arbitrate(campaign)
+            if chosen is not None:
+                campaign = chosen
+                break
+        else:  # pragma: no cover - each turn follows an older campaign of this copy
+            raise ProviderError(
+                f"The campaigns of issue {rec.issue} at {self.provider.label} keep changing.",
+                "Run 'copro-news status' in a minute, then the command again.",
+            )
         self._refuse_unless_draft(campaign)
         self._upload(campaign, out)
-        target = f"list {self.list_id}"
-        if dry_run or campaign is None:
-            out.done.append(
-                f"schedule it for {format_when(when, self.zone)} to {target}"
-                if when
-                else f"send it now to {target}"
-            )
-            return out
         campaign = self._gate(campaign)
         if campaign.status != CampaignStatus.DRAFT:
             self._refuse_unless_draft(campaign)
@@ -583,6 +713,12 @@ class SendFlow:
                     rec.withdraw(before)
                     self._save()
                 raise
+            if not isinstance(e, OutcomeUnknown):
+                # Refused for sure, and no longer a draft: another copy of the workspace (or
+                # someone in the web app) sent or scheduled it at the same moment.
+                rec.withdraw(before)
+                self._save()
+                self._refuse_unless_draft(after)
             campaign = after
         else:
             campaign = dataclasses.replace(
@@ -597,21 +733,139 @@ class SendFlow:
         )
         return out
 
+    # -- one campaign per issue per list, whichever copy of the workspace sends ------------------
+    def _settle_wait(self, campaign: Campaign) -> None:
+        """Wait until the provider's clock is past ``campaign``'s creation by more than the
+        resolution of its creation times.
+
+        The campaign was made before the first answer that showed it; once that much time
+        has passed since that answer, it has passed at the provider too. A campaign made
+        after that (one the last look cannot see) then has a later creation time than
+        ``campaign``: it cannot be taken for the older one by any copy.
+        """
+        resolution = self.provider.created_resolution
+        if resolution <= 0:
+            return
+        seen = self._seen.setdefault(campaign.id, self.monotonic())
+        remaining = seen + resolution + SETTLE_MARGIN - self.monotonic()
+        if remaining > 0:
+            with self._wait("Making sure no other copy of the workspace is sending this issue"):
+                self.sleep(remaining)
+
+    def _arbitrate(self, campaign: Campaign) -> Campaign | None:
+        """The last look before a send to the list: only the issue's oldest campaign goes out.
+
+        Returns ``campaign`` when it is the one (after deleting other drafts this copy made).
+        Returns None when the one is another draft this copy made (found after a lost
+        answer): the record now follows it, and the caller starts again. Raises RefusedError
+        when another copy's campaign is the one, after deleting the drafts this copy made.
+        """
+        if not self.provider.shared:
+            return campaign
+        rec = self.record
+        self._settle_wait(campaign)
+        found = self._find()
+        mine = next((c for c in found if c.id == campaign.id), None)
+        if mine is not None and mine.status != CampaignStatus.DRAFT:
+            return mine  # it left meanwhile: the caller says so
+        went = [c for c in found if c.gone or c.status == CampaignStatus.SCHEDULED]
+        drafts = [c for c in found if c.status == CampaignStatus.DRAFT]
+        made = [c for c in drafts if rec.made(c.title)]
+        winner = went[0] if went else drafts[0] if drafts else None
+        if winner is None:
+            raise ProviderError(
+                f"{self.provider.label} does not list campaign {campaign.id} among the "
+                f"campaigns of list {self.list_id} yet; nothing was sent.",
+                "Run the command again in a minute.",
+            )
+        if winner.id == campaign.id or (winner in drafts and rec.made(winner.title)):
+            self._delete_own([c for c in made if c.id != winner.id])
+            if winner.id == campaign.id:
+                return campaign
+            rec.lose_to(winner.id, winner.list_name)  # this copy made it: it is the one
+            self._save()
+            return None
+        self._lose(winner, made)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _left_meanwhile(self, campaign: Campaign) -> NoReturn:
+        """The campaign was a draft a moment ago and this copy sent nothing, but it went out
+        or was scheduled: from another copy of the workspace (or the provider's web app)."""
+        self._settle(campaign)
+        raise RefusedError(
+            f"Issue {self.record.issue} {self._went(campaign)}, from another copy of the "
+            f"workspace at the same moment (campaign {campaign.id}); this copy sent nothing.",
+            "One issue goes out once.",
+        )
+
+    def _delete_own(self, drafts: list[Campaign]) -> list[tuple[Campaign, ProviderError]]:
+        """Delete drafts this copy made that are not the issue's campaign; what could not be."""
+        failed = []
+        for draft in drafts:
+            try:
+                with self._wait(f"Deleting draft {draft.id} at {self.provider.label}"):
+                    self.provider.delete_campaign(draft.id)
+            except ProviderError as e:
+                failed.append((draft, e))
+        return failed
+
+    def _lose(self, winner: Campaign, made: list[Campaign]) -> None:
+        """Another copy's campaign is the issue's: delete what this copy made, and stop."""
+        rec = self.record
+        failed = self._delete_own(made)
+        deleted = [c.id for c in made if c not in [f[0] for f in failed]]
+        if failed:
+            # The record keeps following this copy's draft, so that the next run deletes it.
+            self._save()
+        elif self._had_record:
+            rec.lose_to(winner.id, winner.list_name)
+            self._save()
+            self._settle(winner)
+        else:  # nothing of this run stays, here or at the provider
+            with suppress(FileNotFoundError):
+                sendrecord.path_for(self.issue_dir).unlink()
+        if winner.status == CampaignStatus.DRAFT:
+            what = (
+                f"Another copy of the workspace is sending issue {rec.issue} through "
+                f"{self.provider.label} (campaign {winner.id}, made first)"
+            )
+            hint = (
+                "One issue goes out once. Run 'copro-news status' in a minute to see whether "
+                "it went out; if it did not, run 'copro-news send' again: it sends that campaign."
+            )
+        else:
+            what = (
+                f"Issue {rec.issue} {self._went(winner)}, from another copy of the workspace "
+                f"(campaign {winner.id})"
+            )
+            hint = "One issue goes out once."
+        if failed:
+            draft, error = failed[0]
+            raise RefusedError(
+                f"{what}. This copy sent nothing, but could not delete the draft it had made "
+                f"(campaign {draft.id}): {error.message}",
+                f"Run the command again to delete it, or delete it in {self.provider.where}.",
+            )
+        tail = (
+            f" and deleted the draft it had made (campaign {', '.join(deleted)})" if deleted else ""
+        )
+        raise RefusedError(f"{what}. This copy sent nothing{tail}.", hint)
+
     def _gate(self, campaign: Campaign) -> Campaign:
         """Re-read the campaign just before sending; after a lost answer, read it a few times."""
         current = self._read(campaign.id)
         if current is None:
             raise ProviderError(f"Campaign {campaign.id} disappeared at {self.provider.label}.")
-        if self.record.resumable:
+        if self.record.resumable and self.provider.shared:
             for _ in range(RECHECKS):
                 if current.status != CampaignStatus.DRAFT:
                     break
                 with self._wait("Checking that the last send did not go out"):
                     self.sleep(RECHECK_DELAY)
                 current = self._read(campaign.id) or current
-        if f"[{self.record.marker}]" not in current.title:
+        if issue_prefix(self.record.issue) not in current.title:
             raise RefusedError(
-                f"Campaign {campaign.id} does not carry this issue's marker {self.record.marker}.",
+                f"Campaign {campaign.id} does not carry the marker of issue {self.record.issue}.",
                 f"Look at it in {self.provider.where}; nothing was sent.",
             )
         return current
@@ -669,8 +923,10 @@ class SendRequest:
     offline: bool = False
 
     def __post_init__(self) -> None:
-        if sum(map(bool, (self.test, self.schedule, self.cancel))) > 1:
+        if sum((bool(self.test), self.schedule is not None, self.cancel)) > 1:
             raise UsageError(ONE_ACTION)
+        if self.schedule is not None and not self.schedule.strip():
+            raise UsageError(*EMPTY_SCHEDULE)
 
 
 def send_issue(
@@ -688,18 +944,19 @@ def send_issue(
 
     In this order, with the issue folder held against a second command: refuse what the
     record and the provider already rule out (sent, scheduled, a send that did not
-    finish); run every check at the send time (an error raises ContentError and nothing
-    is sent; ``warn`` gets the warnings); then a test goes out, or a send to the list is
-    planned and goes out only if ``confirm(plan)`` says yes (asked in a dry run too: it
-    changes nothing either way). A cancel needs no build, so it works while the issue
-    has errors. ``progress`` wraps each wait on the provider, ``link_progress`` the link
-    checks.
+    finish); run every check at the send time (``warn`` gets what they find); then a test
+    goes out, or a send to the list is planned and goes out only if ``confirm(plan)`` says
+    yes (asked in a dry run too: it changes nothing either way). An error found by the
+    checks stops a send to the list (ContentError: nothing is sent), never a test: a test
+    is the proof that colleagues read to catch them (its outcome counts the errors). A
+    cancel needs no build, so it works while the issue has errors. ``progress`` wraps each
+    wait on the provider, ``link_progress`` the link checks.
     """
     with closing(provider_for(ws)) as provider, issue_lock(issue.folder):
         tz = ws.settings.tz
         list_id = list_id_for(ws)
         when = None
-        if request.schedule:
+        if request.schedule is not None:  # "" too: an empty variable is never "now"
             when = parse_schedule(
                 request.schedule, tz, now=clock(), step_minutes=provider.schedule_step_minutes
             )
@@ -726,13 +983,20 @@ def send_issue(
         bar = link_progress("Checking links") if not request.offline else no_link_progress("")
         with bar as update:
             build, problems = build_for_sending(
-                ws, issue, at=when, offline=request.offline, progress=update
+                ws,
+                issue,
+                at=when,
+                offline=request.offline,
+                progress=update,
+                proof=bool(request.test),
             )
         if problems:
             warn(problems)
         flow.use(message_for(ws, build))
         if request.test:
-            return flow.send_test(list(request.test))
+            outcome = flow.send_test(list(request.test))
+            outcome.errors = sum(1 for p in problems if p.severity == "error")
+            return outcome
         if not confirm(flow.plan(when)):
             return SendOutcome(dry_run=request.dry_run, declined=True)
         return flow.send(when)
@@ -860,11 +1124,13 @@ def build_for_sending(
     at: datetime | None,
     offline: bool,
     progress: Callable[[int, int], None] | None = None,
+    proof: bool = False,
 ) -> tuple[Build, list[Problem]]:
     """Build the issue for the workspace's provider and run every check at the send time.
 
-    Refuses (raises ContentError: nothing is sent) when a check finds an error; returns
-    the build and the warnings.
+    Refuses (raises ContentError: nothing is sent) when a check finds an error, but for a
+    ``proof`` (a test send), which goes out with them; returns the build and the problems.
+    An issue whose files cannot be used has no email to send, proof or not.
     """
     from copro_news.build import build_with_problems
     from copro_news.errors import ContentError
@@ -875,7 +1141,7 @@ def build_for_sending(
         ws, issue, at=at, provider=ws.settings.provider.name, offline=offline, progress=progress
     )
     errors = sum(1 for p in problems if p.severity == "error")
-    if errors:
+    if errors and not proof:
         raise ContentError(problems, f"The issue has {plural(errors, 'error')}; nothing was sent.")
     return build, problems
 

@@ -7,6 +7,13 @@ finds the phase of the call it did not see the end of, and asks the provider wha
 really happened before doing anything else.
 
 The file is rewritten whole and atomically each time (temporary file, fsync, rename).
+
+The record's ``marker`` names the issue's campaign for one list, and is the same in every
+copy of the workspace (it is made from the list and the issue): the team keeps ``drafts/``
+in git, and whichever copy sends, the provider is asked for the campaign carrying it. The
+record's ``tag`` tells this copy's campaigns from another copy's: a campaign's title holds
+both, ``copro-news 2026-12 [cn:2026-12:3f9a2c] (workspace 7b1e04)``. A provider whose
+campaigns are in the workspace itself (the outbox) has no other copy: no tag.
 """
 
 from __future__ import annotations
@@ -21,9 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from copro_news.errors import CoproNewsError
-from copro_news.fsutil import atomic_write
+from copro_news.fsutil import atomic_write, read_regular
 
 FILENAME = "send.json"
+MAX_RECORD_BYTES = 10_000_000  # a record is a few KB; a bigger file is not one
 VERSION = 1
 
 
@@ -114,6 +122,9 @@ class SendRecord:
     list_id: str
     marker: str
     started_at: str
+    #: Names the campaigns this copy of the workspace made; empty with a provider that no
+    #: other copy reaches, and in older records, whose marker was random (it named them).
+    tag: str = ""
     list_name: str = ""
     campaign_id: str | None = None
     phase: Phase = Phase.NEW
@@ -122,6 +133,9 @@ class SendRecord:
     #: what ``status`` compares instead of building the issue again.
     source_hashes: dict[str, str] = field(default_factory=dict)
     tests: list[TestSend] = field(default_factory=list)
+    #: The issue's pictures in the provider's file store: sha256 -> URL ("" while an upload
+    #: is in flight: after a lost answer the picture is looked for by its name).
+    images: dict[str, str] = field(default_factory=dict)
     scheduled_for: str | None = None
     sent_at: str | None = None
     updated_at: str = ""
@@ -159,8 +173,14 @@ class SendRecord:
 
     @property
     def title(self) -> str:
-        """The campaign's internal name at the provider; it carries the marker."""
-        return f"copro-news {self.issue} [{self.marker}]"
+        """The campaign's internal name at the provider; it carries the marker and the tag."""
+        made_by = f" (workspace {self.tag})" if self.tag else ""
+        return f"copro-news {self.issue} [{self.marker}]{made_by}"
+
+    def made(self, title: str) -> bool:
+        """Whether the campaign of this title was made by this copy of the workspace."""
+        found = parse_title(title)
+        return found is not None and found == (self.marker, self.tag)
 
     @property
     def last_test(self) -> TestSend | None:
@@ -248,10 +268,24 @@ class SendRecord:
             self.phase = Phase.CREATED
             self.content_hash = None
 
-    def recover(self, campaign_id: str, marker: str) -> None:
-        """This issue's campaign found at the provider after the record was lost."""
+    def recover(self, campaign_id: str, title: str) -> None:
+        """This issue's campaign found at the provider after the record was lost: the record
+        follows it, and takes the marker and tag of its title."""
         self.campaign_id = campaign_id
-        self.marker = marker
+        found = parse_title(title)
+        if found is not None:
+            self.marker, self.tag = found
+
+    def lose_to(self, winner_id: str, list_name: str = "") -> None:
+        """Another copy's campaign of the issue is the one that goes out: follow it.
+
+        Nothing of this copy is at the provider any more; the content it holds is the
+        other copy's, so it is uploaded again before anything is sent from here.
+        """
+        self.campaign_id = winner_id
+        self.list_name = list_name or self.list_name
+        self.content_hash = None
+        self.phase = Phase.CREATED
 
     def forget_campaign(self) -> None:
         """The draft was deleted at the provider: the next send starts with a new one."""
@@ -275,12 +309,38 @@ class SendRecord:
         return doc
 
 
-def new_record(issue: str, provider: str, list_id: str, now: datetime) -> SendRecord:
+def issue_marker(issue: str, list_id: str) -> str:
+    """The marker of ``issue`` sent to ``list_id``: the same in every copy of the workspace."""
+    digest = hashlib.sha256(f"copro-news\0{list_id}\0{issue}".encode()).hexdigest()
+    return f"cn:{issue}:{digest[:6]}"
+
+
+def issue_prefix(issue: str) -> str:
+    """What the title of every campaign of ``issue`` holds, whatever its marker."""
+    return f"[cn:{issue}:"
+
+
+def parse_title(title: str) -> tuple[str, str] | None:
+    """(marker, tag) from a campaign's title; the tag is "" when it has none."""
+    import re
+
+    found = re.search(r"\[(cn:[^\]\s]+)\](?: \(workspace ([0-9a-f]+)\))?", title)
+    if found is None:
+        return None
+    return found.group(1), found.group(2) or ""
+
+
+def new_record(
+    issue: str, provider: str, list_id: str, now: datetime, *, shared: bool = False
+) -> SendRecord:
+    """A record for ``issue``; ``shared`` when other copies of the workspace reach the
+    provider's campaigns too (this copy's then carry a tag of their own)."""
     return SendRecord(
         issue=issue,
         provider=provider,
         list_id=list_id,
-        marker=f"cn:{issue}:{secrets.token_hex(3)}",
+        marker=issue_marker(issue, list_id),
+        tag=secrets.token_hex(3) if shared else "",
         started_at=iso(now),
     )
 
@@ -300,27 +360,42 @@ def load(
     path = path_for(issue_dir)
     shown = shown_as or str(path)
     try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_RECORD_BYTES)  # a pipe or a device never blocks
     except FileNotFoundError:
         return None
     except OSError as e:
-        raise RecordError(f"Cannot read {shown}: {e.strerror}.") from None
+        raise RecordError(
+            f"Cannot read {shown}: {e.strerror}.",
+            f"send.json is a file copro-news writes; restore it from git "
+            f"(git checkout -- {shown}).",
+        ) from None
+    unreadable = f"{shown} is not a send record copro-news can read"
+    restore = (
+        f"Restore it from git (git checkout -- {shown}); without it copro-news cannot "
+        "tell what was already sent."
+    )
     try:
         doc = json.loads(data.decode("utf-8"))
-        known = {f.name for f in fields(SendRecord)}
-        tests = [TestSend(**t) for t in doc.get("tests", [])]
-        values = {k: v for k, v in doc.items() if k in known and k != "tests"}
-        record = SendRecord(**values, tests=tests)
-    except (ValueError, TypeError, AttributeError):
-        raise RecordError(
-            f"{shown} is not a send record copro-news can read.",
-            f"Restore it from git (git checkout -- {shown}); without it copro-news cannot "
-            "tell what was already sent.",
-        ) from None
+    except ValueError:
+        raise RecordError(f"{unreadable}.", restore) from None
+    wrong = _wrong_field(doc)
+    if wrong:
+        raise RecordError(f"{unreadable}: {wrong}.", restore)
+    known = {f.name for f in fields(SendRecord)}
+    tests = [TestSend(**{k: v for k, v in t.items() if k in _TEST_FIELDS}) for t in doc["tests"]]
+    values = {k: v for k, v in doc.items() if k in known and k != "tests"}
+    record = SendRecord(**values, tests=tests)
     try:
         record.phase = Phase(record.phase)
-    except (ValueError, TypeError):
-        raise RecordError(f"{shown} has an unknown phase {record.phase!r}.") from None
+    except ValueError:
+        raise RecordError(f"{shown} has an unknown phase {record.phase!r}.", restore) from None
+    images = record.images
+    # Where a picture is at the provider is looked up by its name again when forgotten.
+    record.images = (
+        {c: u for c, u in images.items() if isinstance(c, str) and isinstance(u, str)}
+        if isinstance(images, dict)
+        else {}
+    )
     hashes = record.source_hashes
     # Only a shortcut for status: a damaged map is dropped, never a reason to stop.
     record.source_hashes = (
@@ -331,6 +406,83 @@ def load(
     if issue is not None and record.issue != issue:
         raise ForeignRecordError(shown, record.issue, issue)
     return record
+
+
+#: The fields of a record and what each holds: (kind, required). "text?" may be null.
+_FIELDS: dict[str, tuple[str, bool]] = {
+    "issue": ("text", True),
+    "provider": ("text", True),
+    "list_id": ("text", True),
+    "marker": ("text", True),
+    "started_at": ("text", True),
+    "tag": ("text", False),
+    "list_name": ("text", False),
+    "campaign_id": ("text?", False),
+    "phase": ("text", False),
+    "content_hash": ("text?", False),
+    "tests": ("list", False),
+    "scheduled_for": ("text?", False),
+    "sent_at": ("text?", False),
+    "updated_at": ("text", False),
+    "version": ("number", False),
+}
+_TEST_FIELDS = ("at", "addresses", "content_hash", "outcome")
+_WORDS = {"text": "text", "text?": "text", "list": "a list", "number": "a whole number"}
+
+
+def _wrong_field(doc: Any) -> str | None:
+    """What is wrong with the fields of a record read from JSON, in words; None if nothing.
+
+    Only the fields copro-news relies on are checked; unknown ones are left alone (a newer
+    copro-news may have written them). ``tests`` is made a list when it is missing.
+    """
+    if not isinstance(doc, dict):
+        return "it holds no fields"
+    for name, (kind, required) in _FIELDS.items():
+        if name not in doc:
+            if required:
+                return f'"{name}" is missing'
+            continue
+        if not _is(doc[name], kind):
+            return f'"{name}" should be {_WORDS[kind]}, not {_shown(doc[name])}'
+    doc.setdefault("tests", [])
+    for i, test in enumerate(doc["tests"]):
+        where = f"test {i + 1}"
+        if not isinstance(test, dict):
+            return f"{where} should be a set of fields, not {_shown(test)}"
+        for name in ("at", "content_hash"):
+            if not isinstance(test.get(name), str):
+                return f'"{name}" of {where} should be text, not {_shown(test.get(name))}'
+        addresses = test.get("addresses")
+        if not isinstance(addresses, list) or not all(isinstance(a, str) for a in addresses):
+            return f'"addresses" of {where} should be a list of addresses, not {_shown(addresses)}'
+        if test.get("outcome", TEST_SENT) not in (TEST_SENT, TEST_UNKNOWN):
+            return f'"outcome" of {where} should be "sent" or "unknown"'
+    return None
+
+
+def _is(value: Any, kind: str) -> bool:
+    if kind == "text?":
+        return value is None or isinstance(value, str)
+    if kind == "text":
+        return isinstance(value, str)
+    if kind == "list":
+        return isinstance(value, list)
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _shown(value: Any) -> str:
+    """A value read from the record, short, for a message."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a set of fields"
+    if isinstance(value, list):
+        return "a list"
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def save(issue_dir: Path, record: SendRecord, now: datetime | None = None) -> None:

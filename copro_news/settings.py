@@ -212,6 +212,27 @@ class Url(Text):
         return text
 
 
+class ApiUrl(Url):
+    """The base URL of a provider's API. Its value is never shown back: an API key pasted
+    here by mistake must not be printed. A user name or key before the host is refused."""
+
+    def convert(self, value: object, key: str) -> Any:
+        from urllib.parse import urlsplit
+
+        try:
+            text = super().convert(value, key)
+        except Invalid as e:
+            raise Invalid(e.what, e.hint, show_value=False) from None
+        if "@" in urlsplit(text).netloc:
+            raise Invalid(
+                "holds a user name or key before the host",
+                "Take it out: copro-news takes the API key from the environment or from "
+                "'copro-news login', never from copro-news.toml.",
+                show_value=False,
+            )
+        return text
+
+
 class TimeZone(Text):
     name = "time zone"
 
@@ -1007,7 +1028,7 @@ class ProviderSettings:
         "empty means the API key's newsletter.",
     )
     api_url: str = setting(
-        Url(empty=True, hint="It starts with https:// (or http:// for a local test server)."),
+        ApiUrl(empty=True, hint="It starts with https:// (or http:// for a local test server)."),
         "Optional: another base URL for the provider's API (a test server, a region).",
     )
     naked: bool = setting(
@@ -1067,6 +1088,10 @@ def _signup(value: Callable[[str], Any]) -> str:
     return str(value("links.website")).rstrip("/") + "/newsletter"
 
 
+def _unsubscribe(value: Callable[[str], Any]) -> str:
+    return str(value("links.website")).rstrip("/") + "/unsubscribe"
+
+
 @dataclass
 class Settings:
     name: str = setting(
@@ -1102,6 +1127,14 @@ class Settings:
                 Url(mailto=True, hint="It starts with https://"),
                 "The sign-up page, for readers of a forwarded copy.",
                 example=_signup,
+            ),
+            Entry(
+                "unsubscribe",
+                Url(hint="It starts with https://"),
+                "The page that unsubscribes a reader in one click, also when mail programs "
+                "post to it (RFC 8058): the footer and the List-Unsubscribe header link to it.",
+                example=_unsubscribe,
+                ask="Unsubscribe page (one click, https://)",
             ),
         ),
         'Shown in the footer; add more, e.g. instagram = "https://..."',

@@ -94,13 +94,7 @@ def issue_status(ws: Workspace, folder: Path, *, progress: Progress = no_progres
 
 def _without_record(ws: Workspace, folder: Path, shown: str, progress: Progress) -> IssueStatus:
     """No send.json: ask the provider for a campaign of this issue, as send does."""
-    from copro_news.sending import (
-        find_issue_campaigns,
-        list_id_for,
-        lookback,
-        provider_for,
-        utc_now,
-    )
+    from copro_news.sending import find_issue_campaigns, list_id_for, provider_for
 
     issue = folder.name
     status = IssueStatus(
@@ -112,9 +106,7 @@ def _without_record(ws: Workspace, folder: Path, shown: str, progress: Progress)
         try:
             status.list_id = list_id_for(ws)
             with progress(f"Asking {provider.label}"):
-                found = find_issue_campaigns(
-                    provider, status.list_id, issue, lookback(issue, utc_now())
-                )
+                found = find_issue_campaigns(provider, status.list_id, issue)
         finally:
             provider.close()
     except CoproNewsError as e:

@@ -8,12 +8,25 @@ test time). A request the real API would not accept gets a 400 and is recorded i
 Faults are injected per call with :meth:`FakeMailchimp.fault`::
 
     fake.fault("POST", "/campaigns/*/actions/send", kind="drop-after")
+
+Where the real API has limits that matter to sending once, it has them too: a campaign's
+``create_time`` is given to the second, campaigns made in the same second are listed in
+the order of their (random) ids, not the order they were made, and the ``Date`` of each
+answer is its clock's. Test emails arrive with "[Test] " before the subject, as
+Mailchimp's do. Its File Manager keeps uploaded files in memory.
+
+:meth:`FakeMailchimp.hold` holds the first calls of several clients until all have come,
+then lets them go at the same instant (each after a delay of its own)::
+
+    fake.hold("GET", "/campaigns", parties=2, delays=(0.0, 1.0))
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import contextlib
+import email.utils
 import fnmatch
 import json
 import os
@@ -33,7 +46,7 @@ import yaml
 from jsonschema import Draft4Validator, FormatChecker
 
 BASE_PATH = "/3.0"
-SPEC_FILES = ("campaigns.yml", "lists.yml", "pings.yml", "root.yml")
+SPEC_FILES = ("campaigns.yml", "files.yml", "lists.yml", "pings.yml", "root.yml")
 
 
 def spec_dir() -> Path:
@@ -219,7 +232,9 @@ class Fault:
     ``retry-after`` (429 with a Retry-After header), ``drop-before`` (close the
     connection without doing the work), ``drop-after`` (do the work, then close
     the connection without answering), ``slow`` (do the work, then wait ``delay``
-    seconds before answering).
+    seconds before answering), ``echo-auth`` (answer ``status`` with a problem body
+    that echoes the request's ``Authorization`` header and the key in it, as a
+    careless proxy does).
     """
 
     method: str
@@ -255,12 +270,42 @@ class Call:
 
 
 @dataclass
+class Hold:
+    """The first ``parties`` calls that match wait for each other, then go at the same
+    instant; the i-th to have come waits ``delays[i]`` seconds more."""
+
+    method: str
+    pattern: str
+    parties: int
+    delays: tuple[float, ...]
+    barrier: threading.Barrier
+    arrived: int = 0
+
+    def take(self, method: str, path: str) -> int | None:
+        """This call's place among the held ones, or None when it is not held."""
+        if method != self.method or not fnmatch.fnmatchcase(path, self.pattern):
+            return None
+        if self.arrived >= self.parties:
+            return None
+        self.arrived += 1
+        return self.arrived - 1
+
+
+@dataclass
 class FakeCampaign:
     doc: dict[str, Any]
     html: str | None = None
     plain_text: str | None = None
     tests: list[list[str]] = field(default_factory=list)
+    #: The subject of each test email as it arrives.
+    test_subjects: list[str] = field(default_factory=list)
     sends: int = 0
+
+
+@dataclass
+class FakeFile:
+    doc: dict[str, Any]
+    data: bytes = field(repr=False)
 
 
 class FakeMailchimp:
@@ -273,6 +318,10 @@ class FakeMailchimp:
         self.calls: list[Call] = []
         self.violations: list[str] = []
         self.faults: list[Fault] = []
+        self.holds: list[Hold] = []
+        self.files: dict[int, FakeFile] = {}
+        #: The ids of the campaigns deleted, in order.
+        self.deleted: list[str] = []
         self.send_status = "sent"  # what a campaign becomes after actions/send
         self.unschedule_status = "paused"
         self.clock = lambda: datetime.now(UTC)
@@ -322,6 +371,22 @@ class FakeMailchimp:
             self.lists[list_id] = doc
             return doc
 
+    def hold(
+        self, method: str, pattern: str, *, parties: int = 2, delays: tuple[float, ...] = ()
+    ) -> Hold:
+        """Hold the first ``parties`` matching calls until all have come, then release them
+        at once; the i-th to have come goes ``delays[i]`` seconds later."""
+        h = Hold(
+            method.upper(),
+            pattern,
+            parties,
+            tuple(delays) + (0.0,) * (parties - len(delays)),
+            threading.Barrier(parties),
+        )
+        with self.lock:
+            self.holds.append(h)
+        return h
+
     def fault(self, method: str, pattern: str, kind: str = "error", **kw: Any) -> Fault:
         f = Fault(method.upper(), pattern, kind, **kw)
         with self.lock:
@@ -338,6 +403,11 @@ class FakeMailchimp:
     @property
     def total_sends(self) -> int:
         return sum(c.sends for c in self.campaigns.values())
+
+    def add_file(self, name: str, data: bytes) -> dict[str, Any]:
+        """A file already in the File Manager (uploaded earlier, or by someone else)."""
+        with self.lock:
+            return self._store_file(name, data)
 
     def only_campaign(self) -> FakeCampaign:
         assert len(self.campaigns) == 1, f"expected one campaign, found {len(self.campaigns)}"
@@ -370,6 +440,29 @@ class FakeMailchimp:
             items = list(self.lists.values())
             page = _page(items, q)
             return 200, select_fields({"lists": page, "total_items": len(items)}, fields, exclude)
+        if path == "/file-manager/files" and method == "GET":
+            return 200, select_fields(self._list_files(q), fields, exclude)
+        if path == "/file-manager/files" and method == "POST":
+            try:
+                data = base64.b64decode(body["file_data"], validate=True)
+            except (binascii.Error, ValueError):
+                return problem(
+                    400, "Invalid Resource", "The file_data is not base64-encoded content."
+                )
+            if "." not in body["name"]:
+                return problem(400, "Invalid Resource", "The file name needs an extension.")
+            return 200, self._store_file(body["name"], data)
+        if parts[:2] == ["file-manager", "files"] and len(parts) == 3:
+            stored = self.files.get(int(parts[2])) if parts[2].isdigit() else None
+            if stored is None:
+                return problem(
+                    404, "Resource Not Found", "The requested resource could not be found."
+                )
+            if method == "GET":
+                return 200, select_fields(dict(stored.doc), fields, exclude)
+            if method == "DELETE":
+                del self.files[int(parts[2])]
+                return 204, None
         if path == "/campaigns" and method == "GET":
             return 200, select_fields(self._list_campaigns(q), fields, exclude)
         if path == "/campaigns" and method == "POST":
@@ -387,6 +480,7 @@ class FakeMailchimp:
                 if camp.doc["status"] not in ("save", "paused"):
                     return problem(400, "Bad Request", "This campaign cannot be deleted.")
                 del self.campaigns[parts[1]]
+                self.deleted.append(parts[1])
                 return 204, None
             if rest == "" and method == "PATCH":
                 if camp.doc["status"] not in ("save", "paused"):
@@ -413,6 +507,7 @@ class FakeMailchimp:
                 if len(body["test_emails"]) > 20:
                     return problem(400, "Bad Request", "Too many test emails.")
                 camp.tests.append(list(body["test_emails"]))
+                camp.test_subjects.append("[Test] " + camp.doc["settings"]["subject_line"])
                 return 204, None
             if rest == "actions/send" and method == "POST":
                 if camp.doc["status"] not in ("save", "paused") or not self._ready(camp):
@@ -533,8 +628,42 @@ class FakeMailchimp:
             items = [c for c in items if when(c["create_time"]) < when(q["before_create_time"])]
         sort = q.get("sort_field")
         if sort:
-            items.sort(key=lambda c: c.get(sort) or "", reverse=q.get("sort_dir") == "DESC")
+            # Times are to the second: campaigns of the same second come in the order of
+            # their random ids, never in the order they were made.
+            items.sort(
+                key=lambda c: (c.get(sort) or "", c["id"]), reverse=q.get("sort_dir") == "DESC"
+            )
         return {"campaigns": _page(items, q), "total_items": len(items)}
+
+    def _store_file(self, name: str, data: bytes) -> dict[str, Any]:
+        file_id = max(self.files, default=1000) + 1
+        ext = name.rsplit(".", 1)[-1].lower()
+        kind = "image" if ext in ("jpg", "jpeg", "gif", "png", "bmp", "webp") else "file"
+        token = secrets.token_hex(16)
+        doc = {
+            "id": file_id,
+            "folder_id": 0,
+            "type": kind,
+            "name": name,
+            "full_size_url": f"https://mcusercontent.com/fake0001/{kind}s/{token}.{ext}",
+            "thumbnail_url": f"https://mcusercontent.com/fake0001/_thumbs/{token}.{ext}",
+            "size": len(data),
+            "created_at": iso(self.clock()),
+            "created_by": "Fake Owner",
+        }
+        self.files[file_id] = FakeFile(doc, data)
+        return dict(doc)
+
+    def _list_files(self, q: dict[str, str]) -> dict[str, Any]:
+        items = [dict(f.doc) for f in self.files.values()]
+        if "type" in q:
+            items = [f for f in items if f["type"] == q["type"]]
+        key = {"added_date": "created_at", "name": "name", "size": "size"}.get(
+            q.get("sort_field", ""), ""
+        )
+        if key:
+            items.sort(key=lambda f: (f[key], f["id"]), reverse=q.get("sort_dir") == "DESC")
+        return {"files": _page(items, q), "total_items": len(items)}
 
 
 def _page(items: list[Any], q: dict[str, str]) -> list[Any]:
@@ -572,6 +701,9 @@ def _handler_for(fake: FakeMailchimp) -> type[BaseHTTPRequestHandler]:
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
+
+        def date_time_string(self, timestamp: float | None = None) -> str:
+            return email.utils.format_datetime(fake.clock().astimezone(UTC), usegmt=True)
 
         def _answer(self, status: int, doc: Any, headers: dict[str, str] | None = None) -> None:
             payload = b"" if doc is None else json.dumps(doc).encode()
@@ -634,11 +766,32 @@ def _handler_for(fake: FakeMailchimp) -> type[BaseHTTPRequestHandler]:
                 return
 
             with fake.lock:
+                held = [(h, i) for h in fake.holds if (i := h.take(method, path)) is not None]
+            for h, i in held:
+                with contextlib.suppress(threading.BrokenBarrierError):
+                    h.barrier.wait(timeout=60)
+                time.sleep(h.delays[i])
+
+            with fake.lock:
                 hits = [f for f in fake.faults if f.hits(method, path)]  # each counts every call
                 fault = hits[0] if hits else None
             if fault is not None and fault.kind == "error":
                 call.status = fault.status
                 self._answer(*problem(fault.status, fault.title, fault.detail))
+                return
+            if fault is not None and fault.kind == "echo-auth":
+                from urllib.parse import quote
+
+                header = self.headers.get("Authorization", "")
+                key = base64.b64decode(header[6:]).decode().partition(":")[2]
+                call.status = fault.status
+                self._answer(
+                    *problem(
+                        fault.status,
+                        f"Bad header {header}",
+                        f"Authorization: {header}; key {key}; in a query: apikey={quote(key)}",
+                    )
+                )
                 return
             if fault is not None and fault.kind == "retry-after":
                 call.status = 429

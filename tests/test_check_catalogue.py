@@ -59,6 +59,17 @@ EXAMPLES: dict[str, tuple[dict[str, object], str | None, bool]] = {
         False,
     ),
     "sections-empty": ({}, None, False),
+    "content-repeated": (
+        {
+            "../2026-11/issue.md": '---\nsubject: "November"\ndate: 2026-11-01\n---\n## Welcome\n\n'
+            "Thank you to everyone who came to our training this month.\n",
+            "../2026-11/send.json": '{"issue": "2026-11", "provider": "outbox", "list_id": '
+            '"outbox", "marker": "m", "started_at": "2026-11-01T09:00:00+00:00", '
+            '"phase": "sent", "sent_at": "2026-11-01T09:00:00+00:00"}',
+        },
+        None,
+        False,
+    ),
     "template-invalid": (
         {
             "stories/s.md": story("News", "Hi."),

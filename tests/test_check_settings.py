@@ -46,7 +46,8 @@ def test_the_init_defaults_are_caught(cli, tmp_path):
     (root / "drafts").mkdir()
     write_issue(root, STORY)
     found = problems(root, only="example-left")
-    assert len(found) == 5, found  # email, reply_to, postal address, website, signup
+    # email, reply_to, postal address, website, signup, unsubscribe
+    assert len(found) == 6, found
 
 
 def test_example_values_are_silent_with_the_outbox(workspace):

@@ -209,6 +209,25 @@ def test_a_snippet_that_is_not_a_file_hangs_no_command(workspace, tmp_path, kind
         assert "Secret." not in r.output
 
 
+def test_a_send_record_or_gitignore_that_is_a_pipe_hangs_no_command(workspace):
+    folder = write_issue(workspace, {"stories/s.md": story("News", "We met.")})
+    os.mkfifo(folder / "send.json")
+    for args in (["status"], ["status", "--all"], ["send", "--dry-run", "--offline"]):
+        started = time.monotonic()
+        r = run_cli(args, workspace, timeout=60)
+        assert time.monotonic() - started < 30, args
+        assert INSIDE not in r.output, (args, r.output)
+        if args != ["status", "--all"]:
+            assert r.exit_code == 1, (args, r.output)
+            assert "Error: Cannot read drafts/2026-12/send.json: not a regular file." in r.stderr
+            assert "restore it from git (git checkout -- drafts/2026-12/send.json)" in r.stderr
+    (folder / "send.json").unlink()
+    os.mkfifo(workspace / ".gitignore")
+    r = run_cli(["init", "--ci", "github"], workspace, timeout=60)
+    assert INSIDE not in r.output, r.output
+    assert (workspace / ".github" / "workflows" / "newsletter.yml").is_file(), r.output
+
+
 # --- characters that have no place in a newsletter ------------------------------------------------
 
 

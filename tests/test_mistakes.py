@@ -95,7 +95,7 @@ def test_init_adds_https_to_www(cli, tmp_path):
 
 
 def test_init_on_a_terminal_says_when_enter_keeps_the_example_address(tmp_path):
-    answers = ["Camden Co-Pro", "news@camden.org.uk", "", "www.camden.org.uk"]
+    answers = ["Camden Co-Pro", "news@camden.org.uk", "", "www.camden.org.uk", ""]
     run = on_terminal(["init", "news"], tmp_path, answers=answers)
     assert run.exit_code == 0, run.shown
     assert "That is the example address: every issue prints it in its footer" in run.shown

@@ -16,8 +16,11 @@ from tests.send_helpers import LIST_ID, SEND_ISSUE
 
 @pytest.fixture(autouse=True)
 def fast(monkeypatch):
+    from copro_news.providers.mailchimp import MailchimpProvider
+
     monkeypatch.setattr(http, "BACKOFF", 0.0)
     monkeypatch.setattr(sending, "RECHECK_DELAY", 0.0)
+    monkeypatch.setattr(MailchimpProvider, "created_resolution", 0.0)  # one copy here
 
 
 @pytest.fixture
@@ -53,7 +56,8 @@ def test_outbox_test_then_send_then_refused(cli, outbox_ws):
     tests = sorted((outbox_ws / "outbox").glob("2026-12-test-*.eml"))
     assert len(tests) == 1
     eml = tests[0].read_bytes()
-    assert b"To: me@example.org" in eml and b"Subject: Team update: December 2026" in eml
+    # A test is a proof: "[Test] " before the subject, never taken for the issue itself.
+    assert b"To: me@example.org" in eml and b"Subject: [Test] Team update: December 2026" in eml
 
     r = cli("send", "--yes", cwd=outbox_ws)
     assert r.exit_code == 0, r.output

@@ -25,6 +25,9 @@ def fast(monkeypatch):
     monkeypatch.setattr(http, "BACKOFF", 0.0)
     monkeypatch.setattr(http, "READ_TIMEOUT", 0.25)
     monkeypatch.setattr(sending, "RECHECK_DELAY", 0.0)
+    # One copy of the workspace here: no wait for another copy's campaign (see
+    # test_send_copies.py for that).
+    monkeypatch.setattr(MailchimpProvider, "created_resolution", 0.0)
 
 
 def make_sender(fake, folder, msg=None, **kw):
@@ -233,17 +236,26 @@ def test_sent_elsewhere_is_seen_and_recorded(mailchimp, tmp_path):
     assert sendrecord.load(tmp_path).state == "sent"
 
 
-def test_several_campaigns_with_the_marker_stop(mailchimp, tmp_path):
+def test_several_campaigns_with_the_marker_the_oldest_goes_and_the_others_are_deleted(
+    mailchimp, tmp_path
+):
     make_sender(mailchimp, tmp_path).send_test(["me@example.org"])
     rec = sendrecord.load(tmp_path)
     first = mailchimp.only_campaign()
-    clone = dict(first.doc, id="feedbeef00")
+    clone = dict(first.doc, id="feedbeef00")  # made by this copy in the same second
     mailchimp.campaigns["feedbeef00"] = type(first)(clone, html=first.html)
     rec.campaign_id = None
-    rec.phase = "create_requested"
+    rec.phase = "create_requested"  # the answer was lost: which one is the record's?
     sendrecord.save(tmp_path, rec)
-    with pytest.raises(RefusedError, match=r"2 campaigns .* carry this issue.s marker"):
-        make_sender(mailchimp, tmp_path).plan()
+    oldest = min(mailchimp.campaigns)  # the same second: every copy orders them by id
+    s = make_sender(mailchimp, tmp_path)
+    assert s.plan().campaign.id == oldest
+    s.send()
+    assert list(mailchimp.campaigns) == [oldest] and mailchimp.deleted == [
+        max(clone["id"], first.doc["id"])
+    ]
+    assert mailchimp.total_sends == 1
+    assert sendrecord.load(tmp_path).campaign_id == oldest
 
 
 def test_schedule_cancel_and_reschedule(mailchimp, tmp_path):

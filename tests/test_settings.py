@@ -393,6 +393,7 @@ def test_init_writes_a_file_the_loader_reads_back(tmp_path):
     assert settings.links == {
         "website": "https://coproduction.org/",
         "signup": "https://coproduction.org/newsletter",
+        "unsubscribe": "https://coproduction.org/unsubscribe",
     }
     values = init_values(answers)
     for s in schema(Settings):

@@ -23,6 +23,7 @@ RULE_MODULES: tuple[str, ...] = (
     "text",
     "email",
     "links",
+    "repeated",
     "provider",
 )
 

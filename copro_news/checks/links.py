@@ -23,6 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from copro_news.checks.registry import Context, rule
 from copro_news.checks.source import elements, locate
+from copro_news.fsutil import read_regular
 from copro_news.problems import Problem
 
 if TYPE_CHECKING:
@@ -395,7 +396,7 @@ def _cache_path(ctx: Context) -> Path:
 
 def _read_cache(path: Path, now: float) -> dict[str, dict[str, Any]]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_regular(path, 50_000_000).decode("utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict):

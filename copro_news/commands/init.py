@@ -22,6 +22,7 @@ def command(
         None, "--postal-address", help=_help("sender.postal_address")
     ),
     website: str | None = typer.Option(None, help=_help("links.website")),
+    unsubscribe: str | None = typer.Option(None, help=_help("links.unsubscribe")),
     timezone: str = typer.Option(find("timezone").default, help=_help("timezone")),
     example: bool = typer.Option(True, help="Add an example issue for next month."),
     ci: str | None = typer.Option(
@@ -67,6 +68,7 @@ def command(
         "sender.email": email,
         "sender.postal_address": postal_address,
         "links.website": website,
+        "links.unsubscribe": unsubscribe,
         "timezone": timezone,
     }
     answers: dict[str, str] = {}

@@ -41,10 +41,12 @@ def command(
 ) -> None:
     """Send a test, or the issue to the list once.
 
-    Every check runs first; any error stops the send. Before sending to the
+    Every check runs first; any error stops the send to the list (a test
+    goes out with them, as a proof marked "[Test]"). Before sending to the
     list it shows what will go where and asks to confirm (--yes for scripts).
-    An issue already sent or scheduled is refused. A send that was cut off
-    resumes where it stopped when you run the command again.
+    An issue already sent or scheduled is refused, whichever copy of the
+    workspace sent it. A send that was cut off resumes where it stopped when
+    you run the command again.
 
     The provider is [provider] name in copro-news.toml: the outbox (files),
     Mailchimp (schedules on the quarter hour) or Buttondown (any minute; the
@@ -64,7 +66,7 @@ def command(
     from copro_news.errors import UsageError
     from copro_news.workspace import is_email
 
-    if sum(map(bool, (test, schedule, cancel))) > 1:
+    if sum((bool(test), schedule is not None, cancel)) > 1:
         raise UsageError(sending.ONE_ACTION)
     given = bool(test)
     test = [a.strip() for value in test for a in value.split(",") if a.strip()]
@@ -99,6 +101,7 @@ def command(
 
 def _report(ws: Workspace, loaded: Issue, outcome: SendOutcome) -> None:
     from copro_news import console, sendrecord
+    from copro_news.problems import plural
 
     if outcome.declined:
         # The person said no: not an error, but still not a send (exit 1 for scripts).
@@ -106,6 +109,13 @@ def _report(ws: Workspace, loaded: Issue, outcome: SendOutcome) -> None:
         raise typer.Exit(1)
     out = console.out()
     note = common.own_text_note(ws)
+    if outcome.errors:
+        went = "would go out" if outcome.dry_run else "went out"
+        console.warn(
+            f"This test {went} with {plural(outcome.errors, 'error')} (listed above): a "
+            "proof, for you and your colleagues to catch them. A send to the list refuses "
+            "until they are fixed."
+        )
     if outcome.dry_run:
         out.print("Dry run: nothing was changed at the provider. It would:")
         for step in outcome.done:

@@ -8,6 +8,7 @@ sends, schedules and reads campaigns. The exactly-once logic lives in
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -15,6 +16,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from copro_news.images import LocalImage
+
+#: What a test email's subject starts with, whatever the provider: a proof is never taken
+#: for the issue itself.
+TEST_PREFIX = "[Test] "
 
 
 class CampaignStatus(StrEnum):
@@ -58,6 +63,18 @@ class Message:
     eml: bytes
     images: tuple[LocalImage, ...] = ()
 
+    def with_image_urls(self, urls: dict[str, str]) -> Message:
+        """This message with each picture's ``cid:`` replaced by its URL (``urls``: by
+        sha256), as a provider with a file store uploads it."""
+        from dataclasses import replace
+
+        html = self.html
+        for image in self.images:
+            url = urls.get(image.sha256)
+            if url:
+                html = html.replace(f"cid:{image.cid}", url)
+        return replace(self, html=html)
+
 
 @dataclass(frozen=True)
 class Campaign:
@@ -80,6 +97,15 @@ class Campaign:
         return self.status in (CampaignStatus.SENDING, CampaignStatus.SENT)
 
 
+def oldest_first(campaigns: Collection[Campaign]) -> list[Campaign]:
+    """Oldest first. Campaigns made within the same second are put in the order of their
+    ids: arbitrary, but the same in every copy of the workspace that sees them."""
+    from datetime import UTC
+
+    never = datetime.max.replace(tzinfo=UTC)
+    return sorted(campaigns, key=lambda c: (c.created or never, c.id))
+
+
 class Provider(ABC):
     """A mailing-list provider."""
 
@@ -87,6 +113,17 @@ class Provider(ABC):
     label: str = ""
     #: Schedules must fall on a multiple of this many minutes past the hour (None: any minute).
     schedule_step_minutes: int | None = None
+    #: Every copy of the workspace (each clone of the team's repository) reaches the same
+    #: campaigns: an issue's campaign may have been made by another copy. False for a
+    #: provider that keeps its campaigns in the workspace itself.
+    shared: bool = True
+    #: The resolution, in seconds, of the campaigns' creation times at the provider. Two
+    #: campaigns made within it cannot be told apart by age, so a send to the list first
+    #: waits until the provider's clock is past its campaign's creation by more than this.
+    created_resolution: float = 1.0
+    #: The provider keeps the issue's pictures in a file store of its own
+    #: (:meth:`find_images`, :meth:`upload_image`), and the HTML sent points there.
+    stores_images: bool = False
 
     @property
     def where(self) -> str:
@@ -105,8 +142,12 @@ class Provider(ABC):
         return next((lst for lst in self.lists() if lst.id == list_id), None)
 
     @abstractmethod
-    def find_campaigns(self, list_id: str, marker: str, since: datetime) -> list[Campaign]:
-        """Campaigns for ``list_id`` created since ``since`` whose title contains ``marker``."""
+    def find_campaigns(
+        self, list_id: str, marker: str, since: datetime | None = None
+    ) -> list[Campaign]:
+        """Every campaign for ``list_id`` whose title contains ``marker``, in any status;
+        oldest first. Made since ``since`` only when given: finding an issue's campaign
+        never gives it (a campaign scheduled months ahead is still the issue's)."""
 
     @abstractmethod
     def create_campaign(self, message: Message, list_id: str, title: str) -> Campaign:
@@ -120,9 +161,15 @@ class Provider(ABC):
     def get_campaign(self, campaign_id: str) -> Campaign | None:
         """The campaign as the provider sees it now, or None if it no longer exists."""
 
+    def delete_campaign(self, campaign_id: str) -> None:
+        """Delete a draft; nothing of it stays at the provider. Deleting one that is already
+        gone is not an error."""
+        raise NotImplementedError(f"{self.label} cannot delete a campaign")
+
     @abstractmethod
     def send_test(self, campaign_id: str, addresses: list[str]) -> None:
-        """Send the draft to ``addresses``."""
+        """Send the draft to ``addresses``; its subject starts with :data:`TEST_PREFIX`
+        (added here, or by the provider's own service)."""
 
     @abstractmethod
     def send(self, campaign_id: str) -> None:
@@ -135,6 +182,15 @@ class Provider(ABC):
     @abstractmethod
     def unschedule(self, campaign_id: str) -> None:
         """Take a scheduled campaign back to draft."""
+
+    def find_images(self, names: Collection[str]) -> dict[str, str]:
+        """The pictures among ``names`` already in the file store: name -> URL."""
+        raise NotImplementedError(f"{self.label} has no file store")
+
+    def upload_image(self, image: LocalImage) -> str:
+        """Put ``image`` in the file store as ``image.upload_name``; return its URL. Never
+        retried: after a lost answer, :meth:`find_images` tells whether it is there."""
+        raise NotImplementedError(f"{self.label} has no file store")
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""

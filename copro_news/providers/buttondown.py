@@ -42,12 +42,22 @@ import re
 import secrets
 from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from copro_news.errors import CredentialsError, ProviderError
-from copro_news.providers.base import Campaign, CampaignStatus, MailingList, Message, Provider
+from copro_news.providers.base import (
+    Campaign,
+    CampaignStatus,
+    MailingList,
+    Message,
+    Provider,
+    oldest_first,
+)
 from copro_news.providers.http import HttpClient, OutcomeUnknown
 from copro_news.secret import Secret
+
+if TYPE_CHECKING:
+    from copro_news.images import LocalImage
 
 API_URL = "https://api.buttondown.com/v1"
 #: The API version copro-news speaks: defaults (the ids, the email list's filter) follow it.
@@ -101,19 +111,6 @@ _PLAN_NAME = re.compile(
 _MARKER = re.compile(r"\[(cn:[^\]\s]+)\]")
 _SLUG = re.compile(r"^cn-(\d{4}-\d{2})-([A-Za-z0-9_]+)$")
 _SLUG_CHARS = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
-
-
-class _Picture(Protocol):
-    """A picture of the issue folder, as the send flow hands it over."""
-
-    @property
-    def cid(self) -> str: ...
-    @property
-    def mime(self) -> str: ...
-    @property
-    def data(self) -> bytes: ...
-    @property
-    def upload_name(self) -> str: ...
 
 
 class ButtondownError(ProviderError):
@@ -389,8 +386,7 @@ class ButtondownProvider(Provider):
             title = self._title(doc)
             if title and marker in title:
                 out.append(self._email(doc))
-        never = datetime.max.replace(tzinfo=UTC)
-        return sorted(out, key=lambda c: (c.created or never, c.id))
+        return oldest_first(out)
 
     def _emails(self, since: datetime | None) -> list[dict[str, Any]]:
         """Every email not deleted (created since ``since``, when given), newest first."""
@@ -518,7 +514,7 @@ class ButtondownProvider(Provider):
             page += 1
         return found
 
-    def upload_image(self, image: _Picture) -> str:
+    def upload_image(self, image: LocalImage) -> str:
         """Buttondown keeps one copy of the same bytes: uploading a picture again gives back
         the first one's address."""
         doc = self._call(

@@ -1,6 +1,6 @@
 """The HTTP session every provider uses: a User-Agent, timeouts, careful retries, plain errors.
 
-Only GET and PUT are retried (on 429, 5xx and connection errors, honouring
+Only GET, PUT and DELETE are retried (on 429, 5xx and connection errors, honouring
 ``Retry-After``): repeating them changes nothing. A POST that creates or sends is
 never repeated here, unless the provider says the call is safe to repeat
 (``repeatable=True``: a PATCH with the same body, or a request carrying an idempotency
@@ -23,15 +23,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from copro_news import __version__
-from copro_news.errors import ProviderError
-from copro_news.secret import Secret
+from copro_news.errors import CredentialsError, ProviderError
+from copro_news.secret import Secret, mask, seen
 
 CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 90.0  # Mailchimp gives up on a call after 120 s
 RETRIES = 4
 BACKOFF = 2.0  # seconds before the first retry; doubles each time
 MAX_WAIT = 60.0
-SAFE_TO_REPEAT = frozenset({"GET", "PUT"})
+SAFE_TO_REPEAT = frozenset({"GET", "PUT", "DELETE"})
 
 
 class OutcomeUnknown(ProviderError):
@@ -71,6 +71,12 @@ class HttpClient:
     ) -> None:
         import requests
 
+        for secret in [
+            *(s for s in secrets if s),
+            *([auth[1]] if auth else []),
+            *([token[1]] if token else []),
+        ]:
+            _refuse_unusable_key(secret, label)
         self.base_url = base_url.rstrip("/")
         self.label = label
         self.timeout = timeout or (CONNECT_TIMEOUT, READ_TIMEOUT)
@@ -95,7 +101,13 @@ class HttpClient:
 
     @property
     def host(self) -> str:
-        return urlsplit(self.base_url).netloc
+        """The host (and port) of the API, never what a URL may hold before it."""
+        parts = urlsplit(self.base_url)
+        try:
+            port = f":{parts.port}" if parts.port else ""
+        except ValueError:
+            port = ""
+        return f"{parts.hostname or ''}{port}"
 
     def close(self) -> None:
         self.session.close()
@@ -219,11 +231,8 @@ class HttpClient:
         return doc
 
     def scrub(self, text: str) -> str:
-        for s in self._secrets:
-            value = s.reveal()
-            if value:
-                text = text.replace(value, "********")
-        return text
+        """``text`` without a key in any form (as is, URL-encoded, Base64...)."""
+        return mask(text, {s.reveal() for s in self._secrets} | seen())
 
 
 class _SecretAuth:
@@ -236,7 +245,8 @@ class _SecretAuth:
     def __call__(self, request: Any) -> Any:
         from requests.auth import _basic_auth_str
 
-        request.headers["Authorization"] = _basic_auth_str(self.user, self.key.reveal())
+        user, _, key = self.key.basic_credentials(self.user).partition(":")
+        request.headers["Authorization"] = _basic_auth_str(user, key)
         return request
 
     def __repr__(self) -> str:
@@ -256,6 +266,30 @@ class _TokenAuth:
 
     def __repr__(self) -> str:
         return f"_TokenAuth({self.scheme!r}, {self.key!r})"
+
+
+def _refuse_unusable_key(key: Secret, label: str) -> None:
+    """A key holds printable ASCII only: anything else was pasted by mistake (a curly quote,
+    a line break), and would make an HTTP header that cannot be sent. The character is named,
+    never shown with the key."""
+    import unicodedata
+
+    for ch in key.reveal():
+        if not 33 <= ord(ch) <= 126:
+            if ch == " ":
+                what = "a space"
+            elif ch in "\r\n":
+                what = "a line break"
+            else:
+                name = unicodedata.name(ch, "")
+                what = (
+                    f"U+{ord(ch):04X} {name}" if name else f"a control character, U+{ord(ch):04X}"
+                )
+            raise CredentialsError(
+                f"The {label} API key holds a character that no API key has ({what}).",
+                f"Copy the key again from {label} (letters, digits and dashes only), then run "
+                f"'copro-news login {label.lower()}', or set it in the environment.",
+            )
 
 
 def _decode(response: Any) -> Any:

@@ -1,10 +1,17 @@
-"""Mailchimp Marketing API v3: regular campaigns sent to one audience."""
+"""Mailchimp Marketing API v3: regular campaigns sent to one audience.
+
+Mailchimp marks a test email itself: it arrives with "[Test]" before the subject (as its
+web app's tests do; observed, not in the API description), so the campaign's subject is
+never changed for a test: a subject changed for a test could go to the list.
+"""
 
 from __future__ import annotations
 
+import base64
 import re
+from collections.abc import Collection
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from copro_news.errors import CredentialsError, ProviderError
 from copro_news.providers.base import (
@@ -13,9 +20,13 @@ from copro_news.providers.base import (
     MailingList,
     Message,
     Provider,
+    oldest_first,
 )
 from copro_news.providers.http import HttpClient
 from copro_news.secret import Secret
+
+if TYPE_CHECKING:
+    from copro_news.images import LocalImage
 
 PAGE = 1000
 STATUSES = {
@@ -62,6 +73,8 @@ class MailchimpProvider(Provider):
     name = "mailchimp"
     label = "Mailchimp"
     schedule_step_minutes = 15
+    created_resolution = 1.0  # create_time is given to the second
+    stores_images = True
 
     def __init__(self, key: Secret, *, api_url: str | None = None, **http: Any) -> None:
         self.http = HttpClient(
@@ -112,31 +125,42 @@ class MailchimpProvider(Provider):
             if not items or offset >= int(page.get("total_items") or 0):
                 return out
 
-    def find_campaigns(self, list_id: str, marker: str, since: datetime) -> list[Campaign]:
-        out: list[Campaign] = []
+    def find_campaigns(
+        self, list_id: str, marker: str, since: datetime | None = None
+    ) -> list[Campaign]:
+        """Every campaign of the list whose title holds ``marker``, however old.
+
+        ``GET /campaigns`` of the list, paged by creation time from the oldest: campaigns
+        made while it pages come last, so none is skipped. (``/search-campaigns`` searches
+        titles too, but it has no list filter, no paging, and nothing says how soon a new
+        campaign is in its index: not a way to find a campaign made a second ago.)
+        """
+        found: dict[str, Campaign] = {}
         offset = 0
         fields = ",".join(f"campaigns.{f}" for f in CAMPAIGN_FIELDS.split(",")) + ",total_items"
+        window = {"since_create_time": _iso(since)} if since is not None else {}
         while True:
             page = self._call(
                 "GET",
                 "/campaigns",
                 params={
                     "list_id": list_id,
-                    "since_create_time": _iso(since),
+                    **window,
                     "sort_field": "create_time",
-                    "sort_dir": "DESC",
+                    "sort_dir": "ASC",
                     "count": PAGE,
                     "offset": offset,
                     "fields": fields,
                 },
             )
             items = page.get("campaigns") or []
-            out.extend(
-                _campaign(c) for c in items if marker in (c.get("settings") or {}).get("title", "")
-            )
+            for item in items:
+                if marker in (item.get("settings") or {}).get("title", ""):
+                    campaign = _campaign(item)
+                    found[campaign.id] = campaign
             offset += len(items)
             if not items or offset >= int(page.get("total_items") or 0):
-                return out
+                return oldest_first(found.values())
 
     def create_campaign(self, message: Message, list_id: str, title: str) -> Campaign:
         doc = self._call(
@@ -171,6 +195,57 @@ class MailchimpProvider(Provider):
                 return None
             raise
         return _campaign(doc)
+
+    def delete_campaign(self, campaign_id: str) -> None:
+        try:
+            self._call("DELETE", f"/campaigns/{campaign_id}")
+        except ProviderError as e:
+            if e.status != 404:
+                raise
+
+    def find_images(self, names: Collection[str]) -> dict[str, str]:
+        """The File Manager has no search by name: its files are paged, newest first."""
+        wanted = set(names)
+        found: dict[str, str] = {}
+        offset = 0
+        while wanted - set(found):
+            page = self._call(
+                "GET",
+                "/file-manager/files",
+                params={
+                    "fields": "files.name,files.full_size_url,total_items",
+                    "sort_field": "added_date",
+                    "sort_dir": "DESC",
+                    "count": PAGE,
+                    "offset": offset,
+                },
+            )
+            items = page.get("files") or []
+            for item in items:
+                name, url = item.get("name"), item.get("full_size_url")
+                if name in wanted and isinstance(url, str) and url and name not in found:
+                    found[name] = url
+            offset += len(items)
+            if not items or offset >= int(page.get("total_items") or 0):
+                break
+        return found
+
+    def upload_image(self, image: LocalImage) -> str:
+        doc = self._call(
+            "POST",
+            "/file-manager/files",
+            json={
+                "name": image.upload_name,
+                "file_data": base64.b64encode(image.data).decode("ascii"),
+            },
+        )
+        url = doc.get("full_size_url") if isinstance(doc, dict) else None
+        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+            raise ProviderError(
+                f"Mailchimp kept the picture {image.upload_name} but gave no address for it.",
+                "Run the command again: it finds the picture by its name.",
+            )
+        return url
 
     def send_test(self, campaign_id: str, addresses: list[str]) -> None:
         self._call(

@@ -7,15 +7,20 @@ list are written as complete messages named by issue, kind and time::
     outbox/2026-12-list-20261201T090000Z.eml
     outbox/2026-12-scheduled-20261201T090000Z.eml   (goes out, here: counts as sent, at that time)
 
-A campaign's status is read back from those files.
+A campaign's status is read back from those files. Each file is written whole or not at
+all (a temporary file, then a link to its name): a message cut short by a full disk is
+never there to be taken for a message that went out.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.policy
 import email.utils
+import errno
+import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -24,11 +29,13 @@ from pathlib import Path
 from copro_news.errors import ProviderError
 from copro_news.fsutil import atomic_write
 from copro_news.providers.base import (
+    TEST_PREFIX,
     Campaign,
     CampaignStatus,
     MailingList,
     Message,
     Provider,
+    oldest_first,
 )
 
 LIST_ID = "outbox"
@@ -46,6 +53,10 @@ STAMP = "%Y%m%dT%H%M%SZ"
 class OutboxProvider(Provider):
     name = "outbox"
     label = "Outbox"
+    # The outbox is a folder of this copy of the workspace (git ignores it): no other copy
+    # sees its campaigns, and what its files say is so at once.
+    shared = False
+    created_resolution = 0.0
 
     def __init__(self, folder: Path, *, clock: Callable[[], datetime] | None = None) -> None:
         self.folder = Path(folder)
@@ -63,7 +74,9 @@ class OutboxProvider(Provider):
     def lists(self) -> list[MailingList]:
         return [MailingList(LIST_ID, LIST_NAME, None)]
 
-    def find_campaigns(self, list_id: str, marker: str, since: datetime) -> list[Campaign]:
+    def find_campaigns(
+        self, list_id: str, marker: str, since: datetime | None = None
+    ) -> list[Campaign]:
         out: list[Campaign] = []
         if list_id != LIST_ID or not self.drafts.is_dir():
             return out
@@ -71,9 +84,11 @@ class OutboxProvider(Provider):
             headers = _headers(path)
             if marker in str(headers.get(H_TITLE, "")):
                 campaign = self.get_campaign(str(headers[H_CAMPAIGN]))
-                if campaign is not None and (campaign.created is None or campaign.created >= since):
+                if campaign is None:
+                    continue
+                if since is None or campaign.created is None or campaign.created >= since:
                     out.append(campaign)
-        return out
+        return oldest_first(out)
 
     def create_campaign(self, message: Message, list_id: str, title: str) -> Campaign:
         if list_id != LIST_ID:
@@ -87,7 +102,8 @@ class OutboxProvider(Provider):
         msg[H_ISSUE] = message.issue_id
         msg[H_TITLE] = title
         msg[H_CREATED] = self.clock().strftime(STAMP)
-        atomic_write(self._draft(campaign_id), msg.as_bytes())
+        with _writing("the campaign's draft"):
+            atomic_write(self._draft(campaign_id), msg.as_bytes())
         campaign = self.get_campaign(campaign_id)
         assert campaign is not None
         return campaign
@@ -99,7 +115,14 @@ class OutboxProvider(Provider):
         msg = _message(message.eml)
         for name in (H_CAMPAIGN, H_ISSUE, H_TITLE, H_CREATED):
             msg[name] = str(old[name])
-        atomic_write(self._draft(campaign_id), msg.as_bytes())
+        with _writing("the campaign's draft"):
+            atomic_write(self._draft(campaign_id), msg.as_bytes())
+
+    def delete_campaign(self, campaign_id: str) -> None:
+        if self._sent_file(campaign_id) is not None:
+            raise ProviderError("This campaign has gone out or is scheduled; it stays.")
+        with _writing("the campaign's draft"), contextlib.suppress(FileNotFoundError):
+            self._draft(campaign_id).unlink()
 
     def get_campaign(self, campaign_id: str) -> Campaign | None:
         path = self._draft(campaign_id)
@@ -179,26 +202,85 @@ class OutboxProvider(Provider):
         return None
 
     def _write(self, campaign_id: str, kind: str, when: datetime, to: str) -> Path:
+        """Write the message of ``kind`` (test, list, scheduled), whole or not at all."""
         msg = self._read_draft(campaign_id)
         issue = str(msg[H_ISSUE])
         del msg["To"]
         msg["To"] = to
         del msg["Date"]
         msg["Date"] = email.utils.format_datetime(self.clock().astimezone(UTC))
+        del msg["Message-ID"]  # every message written is a message of its own
+        msg["Message-ID"] = email.utils.make_msgid(domain=msg["From"].addresses[0].domain)
+        if kind == "test":
+            subject = str(msg["Subject"] or "")
+            del msg["Subject"]
+            msg["Subject"] = TEST_PREFIX + subject
         msg[H_KIND] = kind
+        data = msg.as_bytes()
         stamp = when.astimezone(UTC).strftime(STAMP)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        n = 1
-        while True:
-            suffix = "" if n == 1 else f".{n}"
-            path = self.folder / f"{issue}-{kind}-{stamp}{suffix}.eml"
-            try:
-                with open(path, "xb") as f:
-                    f.write(msg.as_bytes())
-            except FileExistsError:
+        what = "the test message" if kind == "test" else "the message to the list"
+        with _writing(what):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            n = 1
+            while True:
+                suffix = "" if n == 1 else f".{n}"
+                path = self.folder / f"{issue}-{kind}-{stamp}{suffix}.eml"
+                if _create(path, data):
+                    return path
                 n += 1
-                continue
-            return path
+
+
+@contextlib.contextmanager
+def _writing(what: str) -> Iterator[None]:
+    """A file that cannot be written is the provider refusing: nothing was done."""
+    try:
+        yield
+    except OSError as e:
+        reason = (e.strerror or str(e)).rstrip(".")
+        hint = (
+            "Free some disk space, then run the command again."
+            if e.errno in (errno.ENOSPC, errno.EDQUOT)
+            else "Check that you may write in the outbox folder, then run the command again."
+        )
+        raise ProviderError(
+            f"Could not write {what} in the outbox ({reason}); nothing was written.", hint
+        ) from None
+
+
+def _create(path: Path, data: bytes) -> bool:
+    """Write a new file at ``path`` whole or not at all; False (and nothing written) when
+    ``path`` is already there.
+
+    The data goes to a temporary file beside it, which is linked to its name only once it
+    is all written and synced: no one ever sees part of a message.
+    """
+    # Made 0666 so that the user's umask applies, as to any program's new file.
+    tmp = str(path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        except OSError as e:
+            # A drive without hard links (FAT, some network shares): the folder is held by
+            # the issue lock, so a look then a rename does the same.
+            if e.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+                raise
+            if path.exists():
+                return False
+            os.replace(tmp, path)
+        return True
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
 
 
 def _message(data: bytes) -> EmailMessage:
