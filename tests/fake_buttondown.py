@@ -29,7 +29,9 @@ Faults are injected per call, as with the stand-in Mailchimp::
 
 Kinds: ``error``, ``retry-after``, ``drop-before``, ``drop-after``, ``slow`` (work done,
 answer late) and ``slow-before`` (answer and work late: a request still on its way when
-the client gives up).
+the client gives up). :meth:`FakeButtondown.hold` holds the first calls of several
+clients until all have come, then lets them go at once (or some later): two copies of a
+workspace sending at the same moment.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from jsonschema import Draft202012Validator, FormatChecker
 
-from tests.fake_mailchimp import Fault
+from tests.fake_mailchimp import Fault, Hold
 
 BASE_PATH = "/v1"
 API_VERSION = "2026-04-01"
@@ -342,6 +344,7 @@ class FakeButtondown:
         self.calls: list[Call] = []
         self.violations: list[str] = []
         self.faults: list[Fault] = []
+        self.holds: list[Hold] = []
         #: Refusals of the API's own: (method, path pattern) -> (status, body). Unlike a
         #: fault, a refusal is the request's answer, kept under its idempotency key.
         self.refusals: dict[tuple[str, str], tuple[int, Any]] = {}
@@ -378,6 +381,22 @@ class FakeButtondown:
         self.stop()
 
     # -- what tests use -------------------------------------------------------------------
+    def hold(
+        self, method: str, pattern: str, *, parties: int = 2, delays: tuple[float, ...] = ()
+    ) -> Hold:
+        """Hold the first ``parties`` matching calls until all have come, then release them
+        at once; the i-th to have come goes ``delays[i]`` seconds later."""
+        h = Hold(
+            method.upper(),
+            pattern,
+            parties,
+            tuple(delays) + (0.0,) * (parties - len(delays)),
+            threading.Barrier(parties),
+        )
+        with self.lock:
+            self.holds.append(h)
+        return h
+
     def fault(self, method: str, pattern: str, kind: str = "error", **kw: Any) -> Fault:
         f = Fault(method.upper(), pattern, kind, **kw)
         with self.lock:
@@ -811,6 +830,13 @@ def _handler_for(fake: FakeButtondown) -> type[BaseHTTPRequestHandler]:
                 detail = [{"type": "value_error", "loc": ["request"], "msg": p} for p in problems]
                 self._answer(422, {"detail": detail})
                 return
+
+            with fake.lock:
+                held = [(h, i) for h in fake.holds if (i := h.take(method, path)) is not None]
+            for h, i in held:
+                with contextlib.suppress(threading.BrokenBarrierError):
+                    h.barrier.wait(timeout=60)
+                time.sleep(h.delays[i])
 
             with fake.lock:
                 hits = [f for f in fake.faults if f.hits(method, path)]
