@@ -42,8 +42,9 @@ def command(
     """Send a test, or the issue to the list once.
 
     Every check runs first; any error stops the send to the list (a test
-    goes out with them, as a proof marked "[Test]"). Before sending to the
-    list it shows what will go where and asks to confirm (--yes for scripts).
+    goes out with them, as a proof marked "[Test]", or "[PREVIEW]" by
+    Buttondown). Before sending to the list it shows what will go where and
+    asks to confirm (--yes for scripts).
     An issue already sent or scheduled is refused, whichever copy of the
     workspace sent it. A send that was cut off resumes where it stopped when
     you run the command again.
