@@ -94,3 +94,24 @@ def test_found_before_anything_is_sent(cli, tmp_path, buttondown, monkeypatch, c
         assert "drafts/2026-12/stories/s.md:4" in r.stderr and "template-syntax" in r.stderr
         assert r.stderr.splitlines()[-2] == "Error: The issue has 1 error; nothing was sent."
     assert buttondown.emails == {}
+
+
+def test_a_proof_with_a_template_tag_is_not_uploaded(cli, tmp_path, buttondown, monkeypatch):
+    """A test goes out with the issue's errors, but not with text Buttondown would fill in:
+    nothing of the body reaches Buttondown, and the error says where to look."""
+    from tests.conftest import CANARY_KEY
+
+    monkeypatch.setenv("BUTTONDOWN_API_KEY", CANARY_KEY)
+    root = workspace(tmp_path, BUTTONDOWN + f'api_url = "{buttondown.url}"\n')
+    write_issue(root, {"stories/s.md": story("News", "Reply with {{ your name }}.")})
+    r = cli("send", "--test", "me@example.org", "--offline", cwd=root)
+    assert r.exit_code == 1, r.output
+    assert "drafts/2026-12/stories/s.md:4: template-syntax" in r.stderr
+    assert r.stderr.splitlines()[-2:] == [
+        "Error: The email holds '{{', which Buttondown would read as a template tag; "
+        "nothing was uploaded.",
+        "Hint: Run 'copro-news check' to see where, and reword it.",
+    ]
+    assert all(
+        e.tests == [] and "your name" not in e.doc["body"] for e in buttondown.emails.values()
+    )
