@@ -1114,7 +1114,7 @@ def provider_for(ws: Workspace) -> Provider:
     p = ws.settings.provider
     info = provider_info(p.name)
     key = api_key(info.name) if info.needs_key else None
-    return info.make(root=ws.root, api_url=p.api_url, key=key)
+    return info.make(root=ws.root, api_url=p.api_url, key=key, settings=p)
 
 
 def build_for_sending(

@@ -1022,10 +1022,21 @@ class ProviderSettings:
     name: str = setting(
         ProviderName(), "Where issues are sent; the outbox needs no account.", default="outbox"
     )
-    list: str = setting(Text(), "The provider's list or audience id (see: copro-news lists).")
+    list: str = setting(
+        Text(),
+        "The provider's list or audience id (see: copro-news lists); with Buttondown, "
+        "empty means the API key's newsletter.",
+    )
     api_url: str = setting(
         ApiUrl(empty=True, hint="It starts with https:// (or http:// for a local test server)."),
         "Optional: another base URL for the provider's API (a test server, a region).",
+    )
+    naked: bool = setting(
+        Boolean(),
+        "Buttondown only: send the whole email design as it is, in Buttondown's naked mode "
+        "(Buttondown Plus plan); otherwise the issue goes inside your Buttondown template.",
+        default=False,
+        example=None,
     )
 
 

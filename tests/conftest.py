@@ -331,6 +331,19 @@ def mailchimp():
     )
 
 
+@pytest.fixture
+def buttondown():
+    """A running stand-in Buttondown; the test fails if any request broke the API contract."""
+    from tests.fake_buttondown import FakeButtondown
+
+    fake = FakeButtondown(key=CANARY_KEY)
+    with fake:
+        yield fake
+    assert fake.violations == [], "requests the real API would refuse:\n" + "\n".join(
+        fake.violations
+    )
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
     """In CI (``CI`` set, as .ci/run sets it) a skipped test fails: every tool the tests

@@ -95,6 +95,11 @@ EXAMPLES: dict[str, tuple[dict[str, object], str | None, bool]] = {
     ),
     "image-broken": ({"stories/s.md": story("P", "![Team]({base}/gone)")}, None, True),
     "image-heavy": ({"stories/s.md": story("P", "![Team]({base}/heavy.jpg)")}, None, True),
+    "template-syntax": (
+        {"stories/s.md": story("News", "Reply with {{ your name }}.")},
+        None,
+        False,
+    ),
     "image-invalid": (
         {"stories/s.md": story("P", "![Team](/Users/comms/Pictures/team.jpg)")},
         None,
@@ -112,6 +117,8 @@ EXAMPLES: dict[str, tuple[dict[str, object], str | None, bool]] = {
     ),
     "time-ambiguous": ({"events/e.md": event("Late", "2026-10-25 01:30")}, None, False),
 }
+# code -> the provider its example needs (the others run with the outbox)
+PROVIDER_OF = {"template-syntax": "buttondown"}
 SETTINGS_EXAMPLES = {
     "settings-invalid": SETTINGS.replace('timezone = "Europe/London"', 'timezone = "London"'),
     "settings-unknown": SETTINGS + 'colour = "green"\n',
@@ -144,6 +151,10 @@ def test_failing_example(code, tmp_path, monkeypatch):
     with LinkServer() as server:
         base = server.base if online else "https://example.invalid"
         settings_text = LINKS_SETTINGS.replace("{base}", base)
+        if code in PROVIDER_OF:
+            settings_text = settings_text.replace(
+                'name = "outbox"', f'name = "{PROVIDER_OF[code]}"'
+            )
         make_workspace(root, settings=settings_text)
         files = {k: v.replace("{base}", server.base) for k, v in files.items()}
         write_issue(root, files, issue_md=issue_md)

@@ -57,12 +57,16 @@ def testmail(monkeypatch):
 
 
 def test_the_rows():
-    assert available() == ("outbox", "mailchimp")
-    assert keyed() == ("mailchimp",)
-    assert PROVIDERS["buttondown"].planned
+    assert available() == ("outbox", "mailchimp", "buttondown")
+    assert keyed() == ("mailchimp", "buttondown")
+    assert not PROVIDERS["buttondown"].planned
     assert PROVIDERS["buttondown"].key_variable == "BUTTONDOWN_API_KEY"
     assert PROVIDERS["buttondown"].unsubscribe == "{{ unsubscribe_url }}"
+    assert PROVIDERS["buttondown"].default_list == "newsletter"
+    assert PROVIDERS["buttondown"].template_tags == ("{{", "{%", "{#")
+    assert PROVIDERS["buttondown"].own_text
     assert PROVIDERS["mailchimp"].unsubscribe == "*|UNSUB|*"
+    assert not PROVIDERS["mailchimp"].template_tags and not PROVIDERS["mailchimp"].own_text
     assert not PROVIDERS["outbox"].delivers and not PROVIDERS["outbox"].needs_key
 
 
@@ -83,12 +87,15 @@ def test_the_outbox_has_its_default_list(tmp_path):
     assert [lst.id for lst in provider.lists()] == [info.default_list]
 
 
-def test_a_planned_provider_cannot_be_made(tmp_path):
+def test_a_planned_provider_cannot_be_made(tmp_path, monkeypatch):
+    monkeypatch.setitem(
+        PROVIDERS, "newmail", ProviderInfo("newmail", "Newmail", None, planned=True)
+    )
     with pytest.raises(UsageError) as info:
-        provider_info("buttondown")
-    assert info.value.message == "copro-news cannot send through Buttondown yet."
+        provider_info("newmail")
+    assert info.value.message == "copro-news cannot send through Newmail yet."
     with pytest.raises(UsageError):
-        PROVIDERS["buttondown"].make(root=tmp_path, key=Secret("k" * 20))
+        PROVIDERS["newmail"].make(root=tmp_path, key=Secret("k" * 20))
     with pytest.raises(UsageError, match="Unknown provider 'sendgrid'"):
         provider_info("sendgrid")
 
@@ -131,7 +138,7 @@ def test_the_settings_take_the_providers_of_the_registry(testmail, monkeypatch):
     text = SETTINGS.replace('name = "outbox"', 'name = "testmail"')
     settings, _ = parse_settings(text, "copro-news.toml", Settings)
     assert settings.provider.name == "testmail"
-    assert "One of: outbox, mailchimp, testmail." in settings_toml({})
+    assert "One of: outbox, mailchimp, buttondown, testmail." in settings_toml({})
 
     planned = ProviderInfo("newmail", "Newmail", None, planned=True)
     monkeypatch.setitem(PROVIDERS, "newmail", planned)
@@ -139,7 +146,7 @@ def test_the_settings_take_the_providers_of_the_registry(testmail, monkeypatch):
         parse_settings(text.replace("testmail", "newmail"), "copro-news.toml", Settings)
     (problem,) = info.value.problems
     assert problem.message == "'provider.name': copro-news cannot send through newmail yet."
-    assert problem.hint == "Use one of: outbox, mailchimp, testmail."
+    assert problem.hint == "Use one of: outbox, mailchimp, buttondown, testmail."
 
 
 # --- login checks a key with the provider it names -----------------------------------------------

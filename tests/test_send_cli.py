@@ -528,22 +528,33 @@ def test_status_all_lists_the_others_when_one_record_cannot_be_read(cli, outbox_
 
 
 @pytest.mark.parametrize("command", ["login", "logout"])
-@pytest.mark.parametrize("provider", ["buttondown", "foo", "outbox"])
-def test_login_and_logout_refuse_the_same_providers_alike(cli, tmp_path, command, provider):
+@pytest.mark.parametrize("provider", ["newmail", "foo", "outbox"])
+def test_login_and_logout_refuse_the_same_providers_alike(
+    cli, tmp_path, command, provider, monkeypatch
+):
+    from copro_news.providers import PROVIDERS, ProviderInfo
+
+    monkeypatch.setitem(
+        PROVIDERS, "newmail", ProviderInfo("newmail", "Newmail", None, planned=True)
+    )
     r = cli(command, provider, cwd=tmp_path, input="x\n")
     assert r.exit_code == 2, r.output
     verb = "log in to" if command == "login" else "log out of"
     assert r.stderr.splitlines() == [
         f"Error: copro-news cannot {verb} {provider!r}.",
-        f"Hint: copro-news keeps API keys for: mailchimp. Try: copro-news {command} mailchimp",
+        "Hint: copro-news keeps API keys for: mailchimp, buttondown. "
+        f"Try: copro-news {command} mailchimp",
     ]
 
 
 def test_logout_help_says_what_it_removes(cli):
     r = cli("logout", "--help")
     assert "key to keep" not in r.stdout
-    assert "The provider whose API key to remove: mailchimp." in r.stdout
-    assert "The provider whose API key to store: mailchimp." in cli("login", "--help").stdout
+    assert "The provider whose API key to remove: mailchimp, buttondown." in r.stdout
+    assert (
+        "The provider whose API key to store: mailchimp, buttondown."
+        in cli("login", "--help").stdout
+    )
 
 
 def test_answering_no_is_not_an_error(cli, outbox_ws, monkeypatch):

@@ -43,6 +43,16 @@ from copro_news.suggest import closest
 FILE = "copro-news.toml"
 
 
+@pytest.fixture(autouse=True)
+def planned_provider(monkeypatch):
+    """A provider the settings name, which copro-news cannot send through yet."""
+    from copro_news.providers import PROVIDERS, ProviderInfo
+
+    monkeypatch.setitem(
+        PROVIDERS, "newmail", ProviderInfo("newmail", "Newmail", None, planned=True)
+    )
+
+
 # A workspace's settings as the next changes will have them: one setting of every kind.
 @dataclass
 class Kinds:
@@ -159,9 +169,9 @@ def test_a_toml_time_is_a_time_of_day():
             "Did you mean 'mailchimp'?",
         ),
         (
-            '[kinds]\nprovider = "buttondown"',
-            "'kinds.provider': copro-news cannot send through buttondown yet.",
-            "Use one of: outbox, mailchimp.",
+            '[kinds]\nprovider = "newmail"',
+            "'kinds.provider': copro-news cannot send through newmail yet.",
+            "Use one of: outbox, mailchimp, buttondown.",
         ),
         (
             '[kinds]\nwords = "one"',
@@ -403,7 +413,7 @@ def test_init_explains_each_setting_it_writes():
     text = settings_toml({})
     assert 'name = "outbox"' in text  # what tests and people search for
     provider = next(line for line in text.splitlines() if line.startswith('name = "outbox"'))
-    assert provider.endswith("One of: outbox, mailchimp.")
+    assert provider.endswith("One of: outbox, mailchimp, buttondown.")
     for s in schema(Settings):
         assert s.help, s.path
         assert not s.required or s.example is not None, f"init must write {s.path}"
@@ -433,7 +443,7 @@ def test_readme_settings_table_is_in_step_with_the_schema():
 def test_the_table_says_what_each_setting_takes():
     table = settings_markdown(Every)
     assert '| `send_time` | time of day (HH:MM) | `"09:00"` | When issues go. |' in table
-    assert '| `[kinds] provider` | provider: outbox, mailchimp | `"outbox"` |' in table
+    assert '| `[kinds] provider` | provider: outbox, mailchimp, buttondown | `"outbox"` |' in table
     assert "| `[kinds] count` | whole number | `1` |" in table
     assert "| `[kinds] enabled` | true or false | `false` |" in table
     assert "| `[sections.titles]` | map of text | none |" in table

@@ -110,12 +110,17 @@ def test_next_month_wraps_the_year():
     assert next_month(date(2026, 1, 31)) == "2026-02"
 
 
-def test_a_planned_provider_is_refused_plainly(tmp_path):
+def test_a_planned_provider_is_refused_plainly(tmp_path, monkeypatch):
+    from copro_news.providers import PROVIDERS, ProviderInfo
+
+    monkeypatch.setitem(
+        PROVIDERS, "newmail", ProviderInfo("newmail", "Newmail", None, planned=True)
+    )
     with pytest.raises(SettingsError) as info:
-        load_settings(write(tmp_path, SETTINGS.replace('name = "outbox"', 'name = "buttondown"')))
+        load_settings(write(tmp_path, SETTINGS.replace('name = "outbox"', 'name = "newmail"')))
     (problem,) = info.value.problems
-    assert problem.message == "'provider.name': copro-news cannot send through buttondown yet."
-    assert problem.hint == "Use one of: outbox, mailchimp."
+    assert problem.message == "'provider.name': copro-news cannot send through newmail yet."
+    assert problem.hint == "Use one of: outbox, mailchimp, buttondown."
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,7 @@ RULE_MODULES: tuple[str, ...] = (
     "email",
     "links",
     "repeated",
+    "provider",
     "web",
 )
 

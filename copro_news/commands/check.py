@@ -76,7 +76,8 @@ def command(
 ) -> None:
     """Find every mistake before sending.
 
-    It checks dates, words, links and the footer.
+    It checks dates, words, links and the footer, and what the provider would
+    change (with Buttondown, text it would read as a template tag).
 
     Each problem is listed with its file, line, rule code and a hint. The exit code is 1
     when there is an error (or a warning, with --strict), else 0.

@@ -42,3 +42,16 @@ def issue(ctx: typer.Context, name: str | None) -> tuple[Workspace, Issue]:
 
     ws = workspace(ctx)
     return ws, load_issue(ws, ws.resolve_issue(name))
+
+
+def own_text_note(ws: Workspace) -> str | None:
+    """What to say when the workspace's provider writes the plain-text part itself."""
+    from copro_news.providers.registry import PROVIDERS
+
+    info = PROVIDERS.get(ws.settings.provider.name)
+    if info is None or not info.own_text:
+        return None
+    return (
+        f"{info.label} writes the plain-text part of the email itself, from the HTML; "
+        "copro-news's own (build/issue.txt, preview --text) is not what it sends."
+    )

@@ -12,9 +12,10 @@ def command(
     """Build the issue's email: HTML, text and .eml.
 
     It checks the issue, renders it and writes build/issue.html (ready for
-    email clients), build/issue.txt (the plain-text part) and build/issue.eml
-    (the whole message, to open in a mail client), and the issue's body for a
-    CMS: build/web.html and build/web.md (see: copro-news web --help).
+    email clients), build/issue.txt (the plain-text part; Buttondown writes its
+    own) and build/issue.eml (the whole message, to open in a mail client), and
+    the issue's body for a CMS: build/web.html and build/web.md (see: copro-news
+    web --help).
 
     Every problem in every file is listed at once. If a file cannot be
     used, nothing is written and the exit code is 1. What the offline

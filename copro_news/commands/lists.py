@@ -14,6 +14,8 @@ def command(
     Each list (audience) with its id, name and subscriber count.
 
     Put the id of the list to send to in copro-news.toml, under [provider] list.
+    With Buttondown the list is the newsletter of the API key, with its
+    regular subscribers: [provider] list may stay empty.
 
     \b
     Examples:

@@ -39,11 +39,14 @@ def login(
 
     The key is asked for without echo (or read from standard input in a
     script), checked with the provider, and stored in the system keyring,
-    never in the workspace. MAILCHIMP_API_KEY in the environment wins over it.
+    never in the workspace. MAILCHIMP_API_KEY or BUTTONDOWN_API_KEY in the
+    environment wins over it. Mailchimp: Account > Extras > API keys.
+    Buttondown: Settings > API; a key belongs to one newsletter.
 
     \b
     Examples:
       copro-news login mailchimp
+      copro-news login buttondown
       printenv MC_KEY | copro-news login mailchimp
     """
     from copro_news import console, credentials
@@ -75,6 +78,7 @@ def logout(
     \b
     Examples:
       copro-news logout mailchimp
+      copro-news logout buttondown
       copro-news logout
     """
     from copro_news import console, credentials

@@ -51,7 +51,8 @@ def command(
 
     The terminal view shows each section and then the problems the offline
     check finds; the exit code is 1 if there are errors. --text prints the
-    plain-text part exactly as it is sent.
+    plain-text part exactly as it is sent (Buttondown writes its own from the
+    HTML: --text then shows copro-news's version, and says so).
 
     --browser serves the same HTML that draft builds, on 127.0.0.1 only, and
     rebuilds it whenever a snippet, issue.md, a template or copro-news.toml is
@@ -124,6 +125,9 @@ def _text(ctx: typer.Context, name: str | None) -> None:
         ) from None
     if problems:
         console.print_problems(problems)
+    note = common.own_text_note(ws)
+    if note:
+        console.info(note)
     sys.stdout.write(build.text)
     sys.stdout.flush()
 

@@ -42,11 +42,18 @@ def command(
     """Send a test, or the issue to the list once.
 
     Every check runs first; any error stops the send to the list (a test
-    goes out with them, as a proof marked "[Test]"). Before sending to the
-    list it shows what will go where and asks to confirm (--yes for scripts).
+    goes out with them, as a proof marked "[Test]", or "[PREVIEW]" by
+    Buttondown). Before sending to the list it shows what will go where and
+    asks to confirm (--yes for scripts).
     An issue already sent or scheduled is refused, whichever copy of the
     workspace sent it. A send that was cut off resumes where it stopped when
     you run the command again.
+
+    The provider is [provider] name in copro-news.toml: the outbox (files),
+    Mailchimp (schedules on the quarter hour) or Buttondown (any minute; the
+    list is the newsletter of the API key, and Buttondown writes the
+    plain-text part itself). --cancel works while the send is still
+    scheduled; a send to the list now cannot be called back.
 
     \b
     Examples:
@@ -102,6 +109,7 @@ def _report(ws: Workspace, loaded: Issue, outcome: SendOutcome) -> None:
         console.info("Nothing was sent.")
         raise typer.Exit(1)
     out = console.out()
+    note = common.own_text_note(ws)
     if outcome.errors:
         went = "would go out" if outcome.dry_run else "went out"
         console.warn(
@@ -113,6 +121,8 @@ def _report(ws: Workspace, loaded: Issue, outcome: SendOutcome) -> None:
         out.print("Dry run: nothing was changed at the provider. It would:")
         for step in outcome.done:
             out.print(f"  - {console.escape(step)}")
+        if note:
+            console.info(note)
         return
     for step in outcome.done:
         out.print(console.escape(step[:1].upper() + step[1:]) + ".")
@@ -120,6 +130,8 @@ def _report(ws: Workspace, loaded: Issue, outcome: SendOutcome) -> None:
     if rec is not None:
         path = ws.rel(sendrecord.path_for(loaded.folder))
         out.print(f"Issue {loaded.id} is now {rec.state} (record: {path}).")
+    if note and outcome.done:
+        console.info(note)
 
 
 def _show(plan: SendPlan, tz: tzinfo) -> None:

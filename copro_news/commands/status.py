@@ -19,7 +19,8 @@ def command(
     """Show where an issue stands, or every issue.
 
     Drafted, tested, scheduled or sent: from the issue's send record
-    (send.json) and the provider's view of its campaign; without a record,
+    (send.json) and the provider's view of its campaign (a Buttondown email
+    is "sending" from the moment it is about to send); without a record,
     the provider is asked whether the issue went out. It also says when the
     issue changed since it was tested, scheduled or sent. --all lists every
     issue from the records alone.

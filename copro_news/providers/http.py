@@ -2,8 +2,11 @@
 
 Only GET, PUT and DELETE are retried (on 429, 5xx and connection errors, honouring
 ``Retry-After``): repeating them changes nothing. A POST that creates or sends is
-never repeated here; when its outcome is unclear, :class:`OutcomeUnknown` tells the
-caller to look at the provider's state before doing anything else.
+never repeated here, unless the provider says the call is safe to repeat
+(``repeatable=True``: a PATCH with the same body, or a request carrying an idempotency
+key, which the provider answers once); when its outcome is unclear,
+:class:`OutcomeUnknown` tells the caller to look at the provider's state before doing
+anything else.
 
 ``requests`` is imported only when a session is made, and no ``requests`` exception
 leaves this module.
@@ -39,8 +42,17 @@ class Unreachable(ProviderError):
     """The provider could not be reached; the request was not carried out."""
 
 
+#: Turns an error answer into the provider's own error: ``hook(status, body)`` where
+#: ``body`` is the decoded JSON (None when there is none); None keeps the plain error.
+ErrorHook = Callable[[int, Any], ProviderError | None]
+
+
 class HttpClient:
-    """A requests Session bound to one API's base URL and credentials."""
+    """A requests Session bound to one API's base URL and credentials.
+
+    ``auth`` is HTTP Basic (user, key); ``token`` an ``Authorization: <scheme> <key>``
+    header, as (scheme, key).
+    """
 
     def __init__(
         self,
@@ -48,7 +60,9 @@ class HttpClient:
         *,
         label: str,
         auth: tuple[str, Secret] | None = None,
+        token: tuple[str, Secret] | None = None,
         headers: dict[str, str] | None = None,
+        error_hook: ErrorHook | None = None,
         timeout: tuple[float, float] | None = None,
         retries: int | None = None,
         backoff: float | None = None,
@@ -57,7 +71,11 @@ class HttpClient:
     ) -> None:
         import requests
 
-        for secret in [*(s for s in secrets if s), *([auth[1]] if auth else [])]:
+        for secret in [
+            *(s for s in secrets if s),
+            *([auth[1]] if auth else []),
+            *([token[1]] if token else []),
+        ]:
             _refuse_unusable_key(secret, label)
         self.base_url = base_url.rstrip("/")
         self.label = label
@@ -68,12 +86,17 @@ class HttpClient:
         self._secrets = [s for s in secrets if s]
         if auth is not None:
             self._secrets.append(auth[1])
+        if token is not None:
+            self._secrets.append(token[1])
+        self.error_hook = error_hook
         self.session = requests.Session()
         self.session.headers["User-Agent"] = f"copro-news/{__version__}"
         self.session.headers["Accept"] = "application/json"
         self.session.headers.update(headers or {})
         if auth is not None:
             self.session.auth = _SecretAuth(auth[0], auth[1])
+        elif token is not None:
+            self.session.auth = _TokenAuth(token[0], token[1])
         self.calls = 0
 
     @property
@@ -96,12 +119,22 @@ class HttpClient:
         *,
         params: dict[str, Any] | None = None,
         json: Any = None,
+        data: dict[str, str] | None = None,
+        files: dict[str, tuple[str, bytes, str]] | None = None,
+        headers: dict[str, str] | None = None,
+        repeatable: bool | None = None,
     ) -> Any:
-        """Make the call; return the decoded JSON body (None when there is none)."""
+        """Make the call; return the decoded JSON body (None when there is none).
+
+        ``data`` and ``files`` send a multipart form instead of JSON; ``headers`` are
+        added to this call only. ``repeatable`` says whether the call may be made again
+        after an unclear outcome (default: GET and PUT only).
+        """
         import requests
 
         method = method.upper()
-        repeatable = method in SAFE_TO_REPEAT
+        if repeatable is None:
+            repeatable = method in SAFE_TO_REPEAT
         url = self.base_url + path
         attempt = 0
         while True:
@@ -109,7 +142,14 @@ class HttpClient:
             self.calls += 1
             try:
                 response = self.session.request(
-                    method, url, params=params, json=json, timeout=self.timeout
+                    method,
+                    url,
+                    params=params,
+                    json=json,
+                    data=data,
+                    files=files,
+                    headers=headers,
+                    timeout=self.timeout,
                 )
             except requests.ConnectTimeout:
                 error: ProviderError = Unreachable(
@@ -153,6 +193,14 @@ class HttpClient:
 
     def _error(self, method: str, response: Any) -> ProviderError:
         status = response.status_code
+        if self.error_hook is not None:
+            try:
+                doc = response.json() if response.content else None
+            except ValueError:
+                doc = None
+            own = self.error_hook(status, self._scrub_doc(doc))
+            if own is not None:
+                return own
         title, detail = _problem(response)
         text = f"{title}: {detail}" if title and detail else (title or detail)
         message = f"{self.label} refused the request ({status} {text})."
@@ -171,6 +219,16 @@ class HttpClient:
                 status=status,
             )
         return ProviderError(message, hint, status=status)
+
+    def _scrub_doc(self, doc: Any) -> Any:
+        """``doc`` (decoded JSON) with every secret taken out of its strings."""
+        if isinstance(doc, str):
+            return self.scrub(doc)
+        if isinstance(doc, list):
+            return [self._scrub_doc(d) for d in doc]
+        if isinstance(doc, dict):
+            return {k: self._scrub_doc(v) for k, v in doc.items()}
+        return doc
 
     def scrub(self, text: str) -> str:
         """``text`` without a key in any form (as is, URL-encoded, Base64...)."""
@@ -193,6 +251,21 @@ class _SecretAuth:
 
     def __repr__(self) -> str:
         return f"_SecretAuth({self.user!r}, {self.key!r})"
+
+
+class _TokenAuth:
+    """An ``Authorization: <scheme> <key>`` header whose key stays a Secret until it is made."""
+
+    def __init__(self, scheme: str, key: Secret) -> None:
+        self.scheme = scheme
+        self.key = key
+
+    def __call__(self, request: Any) -> Any:
+        request.headers["Authorization"] = f"{self.scheme} {self.key.reveal()}"
+        return request
+
+    def __repr__(self) -> str:
+        return f"_TokenAuth({self.scheme!r}, {self.key!r})"
 
 
 def _refuse_unusable_key(key: Secret, label: str) -> None:

@@ -2,9 +2,10 @@
 
 A row holds what the rest of copro-news needs to know of a provider without importing it:
 its name in ``[provider] name``, the label people read, how to make it, the environment
-variable of its API key, the unsubscribe link it fills in for each subscriber, and the list
-it sends to when ``[provider] list`` is empty. The settings, the credentials, the templates,
-``login`` and the send all read these rows.
+variable of its API key, the unsubscribe link it fills in for each subscriber, the list
+it sends to when ``[provider] list`` is empty, the template tags it would fill in if the
+issue's text held them, and whether it writes its own plain-text part. The settings, the
+credentials, the templates, the checks, ``login`` and the send all read these rows.
 
 A provider's module is imported only when the provider is made, so that a command which
 sends nothing never imports ``requests``. To add a provider: write its module (the
@@ -24,10 +25,11 @@ if TYPE_CHECKING:
     from copro_news.providers.base import Provider
     from copro_news.secret import Secret
 
-#: Makes a provider: ``factory(root=..., api_url=..., key=..., **http)``. ``root`` is the
-#: workspace, ``api_url`` the ``[provider] api_url`` setting ("" for the provider's own),
-#: ``key`` the API key (None for a provider that needs none), ``http`` the HTTP session's
-#: options (timeouts, retries).
+#: Makes a provider: ``factory(root=..., api_url=..., key=..., settings=..., **http)``.
+#: ``root`` is the workspace, ``api_url`` the ``[provider] api_url`` setting ("" for the
+#: provider's own), ``key`` the API key (None for a provider that needs none), ``settings``
+#: the workspace's ``[provider]`` settings (None when there is no workspace, as for
+#: ``login``), ``http`` the HTTP session's options (timeouts, retries).
 Factory = Callable[..., "Provider"]
 
 OUTBOX_FOLDER = "outbox"
@@ -43,6 +45,12 @@ class ProviderInfo:
     key_variable: str = ""  # the environment variable of its API key; "" when it needs none
     unsubscribe: str = ""  # its per-subscriber unsubscribe link; "" to use the workspace's own
     default_list: str = ""  # the list when [provider] list is empty; "" when one must be set
+    #: What opens a template tag of the provider: text of the issue holding one of these
+    #: would be filled in by the provider, not shown as it is (check: template-syntax).
+    template_tags: tuple[str, ...] = ()
+    #: The provider makes the plain-text part of the email itself, from the HTML: it never
+    #: sends copro-news's own (build/issue.txt).
+    own_text: bool = False
     delivers: bool = True  # a send reaches subscribers (the outbox only writes files)
     planned: bool = False  # named in the settings, but copro-news cannot send through it yet
 
@@ -55,9 +63,16 @@ class ProviderInfo:
         return bool(self.key_variable)
 
     def make(
-        self, *, root: Path, api_url: str = "", key: Secret | None = None, **http: Any
+        self,
+        *,
+        root: Path,
+        api_url: str = "",
+        key: Secret | None = None,
+        settings: Any = None,
+        **http: Any,
     ) -> Provider:
-        """The provider for the workspace at ``root``; ``key`` when it needs one."""
+        """The provider for the workspace at ``root``; ``key`` when it needs one; ``settings``
+        the workspace's ``[provider]`` section, when there is a workspace."""
         if self.factory is None:
             raise UsageError(
                 f"copro-news cannot send through {self.label} yet.",
@@ -65,7 +80,7 @@ class ProviderInfo:
             )
         if self.needs_key and not key:
             raise ValueError(f"{self.label} needs an API key")
-        return self.factory(root=Path(root), api_url=api_url, key=key, **http)
+        return self.factory(root=Path(root), api_url=api_url, key=key, settings=settings, **http)
 
     def verify_key(self, key: Secret, *, api_url: str = "") -> str:
         """Ask the provider whether ``key`` works; a short description of the account.
@@ -82,16 +97,23 @@ class ProviderInfo:
 # --- the factories: each imports its provider's module when a provider is made ------------------
 
 
-def _outbox(*, root: Path, api_url: str, key: None, **http: Any) -> Provider:
+def _outbox(*, root: Path, api_url: str, key: None, settings: Any, **http: Any) -> Provider:
     from copro_news.providers.outbox import OutboxProvider
 
     return OutboxProvider(root / OUTBOX_FOLDER)
 
 
-def _mailchimp(*, root: Path, api_url: str, key: Secret, **http: Any) -> Provider:
+def _mailchimp(*, root: Path, api_url: str, key: Secret, settings: Any, **http: Any) -> Provider:
     from copro_news.providers.mailchimp import MailchimpProvider
 
     return MailchimpProvider(key, api_url=api_url or None, **http)
+
+
+def _buttondown(*, root: Path, api_url: str, key: Secret, settings: Any, **http: Any) -> Provider:
+    from copro_news.providers.buttondown import ButtondownProvider
+
+    naked = bool(getattr(settings, "naked", False))
+    return ButtondownProvider(key, api_url=api_url or None, naked=naked, **http)
 
 
 # --- the rows ----------------------------------------------------------------------------------
@@ -108,10 +130,12 @@ ROWS: tuple[ProviderInfo, ...] = (
     ProviderInfo(
         "buttondown",
         "Buttondown",
-        None,
+        _buttondown,
         key_variable="BUTTONDOWN_API_KEY",
         unsubscribe="{{ unsubscribe_url }}",
-        planned=True,
+        default_list="newsletter",  # the newsletter of the API key: one key, one newsletter
+        template_tags=("{{", "{%", "{#"),  # Buttondown fills in Django template tags
+        own_text=True,
     ),
 )
 
