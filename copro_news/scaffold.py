@@ -257,6 +257,7 @@ charity, and a survey where your views will shape next year's work.
 title: "Co-Pro Cuppa: our monthly online meet-up"
 start: {cuppa.isoformat()} 12:30
 end: "13:30"
+repeat: first tuesday   # copro-news new carries it to the next issue, on its next date
 location: Online (Zoom)
 link: {site}/events/co-pro-cuppa
 link_text: Book your place
