@@ -23,15 +23,10 @@ As the real API does, it:
 - refuses what the newsletter's plan does not include (``plan``: naked mode and
   metadata need "plus") with an answer that names the plan.
 
-Faults are injected per call, as with the stand-in Mailchimp::
+Faults and holds are the stand-ins' own (tests/standin.py)::
 
     fake.fault("POST", "/emails/*/publish", kind="drop-after")
-
-Kinds: ``error``, ``retry-after``, ``drop-before``, ``drop-after``, ``slow`` (work done,
-answer late) and ``slow-before`` (answer and work late: a request still on its way when
-the client gives up). :meth:`FakeButtondown.hold` holds the first calls of several
-clients until all have come, then lets them go at once (or some later): two copies of a
-workspace sending at the same moment.
+    fake.hold("POST", "/emails", parties=2)  # two copies of a workspace at the same moment
 """
 
 from __future__ import annotations
@@ -43,21 +38,28 @@ import json
 import os
 import re
 import secrets
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from email.message import Message as Headers
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlencode
 
 from jsonschema import Draft202012Validator, FormatChecker
 
-from tests.fake_mailchimp import Fault, Hold
+from tests.standin import (
+    Answer,
+    Call,
+    PathEntry,
+    StandIn,
+    operation_in,
+    path_table,
+    valid_date_time,
+)
 
 BASE_PATH = "/v1"
 API_VERSION = "2026-04-01"
@@ -91,21 +93,11 @@ def spec_path() -> Path:
 
 
 _SPEC: dict[str, Any] | None = None
-_OPS: list[tuple[re.Pattern[str], str, int, dict[str, Any]]] = []
+_OPS: list[PathEntry] = []
 _SPEC_LOCK = threading.Lock()
 _VALIDATORS: dict[str, Draft202012Validator] = {}
 _FORMATS = FormatChecker(formats=())
-
-
-@_FORMATS.checks("date-time")
-def _date_time(value: object) -> bool:
-    if not isinstance(value, str) or "T" not in value:
-        return not isinstance(value, str)
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return False
-    return when.tzinfo is not None
+_FORMATS.checks("date-time")(valid_date_time)
 
 
 @_FORMATS.checks("date")
@@ -130,10 +122,7 @@ def load_spec() -> dict[str, Any]:
                     "set COPRO_NEWS_BUTTONDOWN_SPEC to it"
                 )
             spec = json.loads(path.read_text(encoding="utf-8"))
-            for template, item in spec["paths"].items():
-                rx = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"
-                _OPS.append((re.compile(rx), template, template.count("{"), item))
-            _OPS.sort(key=lambda e: e[2])  # literal paths win over templated ones
+            _OPS.extend(path_table(spec["paths"].items()))
             _SPEC = spec
     return _SPEC
 
@@ -153,11 +142,7 @@ def validator(schema: dict[str, Any]) -> Draft202012Validator:
 
 def find_operation(method: str, path: str) -> tuple[str, dict[str, Any]] | None:
     load_spec()
-    for rx, template, _n, item in _OPS:
-        if rx.match(path):
-            op = item.get(method.lower())
-            return (template, op) if isinstance(op, dict) else None
-    return None
+    return operation_in(_OPS, method, path)
 
 
 def _errors(schema: dict[str, Any], value: Any, where: str) -> list[str]:
@@ -299,17 +284,6 @@ def error(status: int, detail: str, code: str | None = None) -> tuple[int, dict[
 
 
 @dataclass
-class Call:
-    method: str
-    path: str
-    query: list[tuple[str, str]]
-    body: Any
-    headers: dict[str, str]
-    status: int | None = None
-    replayed: bool = False
-
-
-@dataclass
 class FakeEmail:
     doc: dict[str, Any]
     tests: list[list[str]] = field(default_factory=list)
@@ -317,12 +291,15 @@ class FakeEmail:
     deliveries: int = 0
 
 
-class FakeButtondown:
+class FakeButtondown(StandIn):
     """The server and its newsletter, in memory."""
+
+    base_path = BASE_PATH
 
     def __init__(self, key: str = "bd-test-key-0000", *, plan: str = "free") -> None:
         assert plan in PLANS
-        self.key = key
+        load_spec()
+        super().__init__(key)
         self.plan = plan
         self.subscribers = 312
         self.newsletter: dict[str, Any] = {
@@ -341,74 +318,16 @@ class FakeButtondown:
         self.account = {"username": "copro-team", "email_address": "owner@example.org"}
         self.emails: dict[str, FakeEmail] = {}
         self.images: dict[str, dict[str, Any]] = {}
-        self.calls: list[Call] = []
-        self.violations: list[str] = []
-        self.faults: list[Fault] = []
-        self.holds: list[Hold] = []
         #: Refusals of the API's own: (method, path pattern) -> (status, body). Unlike a
         #: fault, a refusal is the request's answer, kept under its idempotency key.
         self.refusals: dict[tuple[str, str], tuple[int, Any]] = {}
         self.page_size = 20
         #: A publish to send now needs X-Buttondown-Live-Dangerously (API 2026-04-01).
         self.require_live_dangerously = True
-        self.clock = lambda: datetime.now(UTC)
-        self.lock = threading.RLock()
         self._keys: dict[str, tuple[str, str, int, Any]] = {}
         self._last_change = datetime(2000, 1, 1, tzinfo=UTC)
-        load_spec()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
-
-    # -- life cycle -----------------------------------------------------------------------
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}{BASE_PATH}"
-
-    def start(self) -> FakeButtondown:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    def __enter__(self) -> FakeButtondown:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # -- what tests use -------------------------------------------------------------------
-    def hold(
-        self, method: str, pattern: str, *, parties: int = 2, delays: tuple[float, ...] = ()
-    ) -> Hold:
-        """Hold the first ``parties`` matching calls until all have come, then release them
-        at once; the i-th to have come goes ``delays[i]`` seconds later."""
-        h = Hold(
-            method.upper(),
-            pattern,
-            parties,
-            tuple(delays) + (0.0,) * (parties - len(delays)),
-            threading.Barrier(parties),
-        )
-        with self.lock:
-            self.holds.append(h)
-        return h
-
-    def fault(self, method: str, pattern: str, kind: str = "error", **kw: Any) -> Fault:
-        f = Fault(method.upper(), pattern, kind, **kw)
-        with self.lock:
-            self.faults.append(f)
-        return f
-
-    def count(self, method: str, pattern: str = "*") -> int:
-        with self.lock:
-            return sum(
-                1 for c in self.calls if c.method == method and fnmatch.fnmatchcase(c.path, pattern)
-            )
-
     @property
     def uploads(self) -> int:
         """Pictures uploaded and kept (a second upload of the same bytes is the first)."""
@@ -743,6 +662,72 @@ class FakeButtondown:
                 return self.send_draft(email, body)
         return error(404, "Not found.")
 
+    # -- the API's own ways -------------------------------------------------------------------
+    def operation(self, method: str, path: str) -> dict[str, Any] | None:
+        found = find_operation(method, path)
+        return found[1] if found else None
+
+    def needs_key(self, op: dict[str, Any] | None) -> bool:
+        # An unknown operation is a violation, whatever the key.
+        return op is not None and bool(op.get("security", [{"ApiKeyAuth": []}]))
+
+    def authorised(self, headers: Headers) -> bool:
+        scheme, _, token = headers.get("Authorization", "").partition(" ")
+        return scheme == "Token" and secrets.compare_digest(token, self.key)
+
+    def request_problems(
+        self, op: dict[str, Any], call: Call, raw: bytes, headers: Headers
+    ) -> tuple[list[str], Any]:
+        problems = query_problems(op, call.query)
+        problems += header_problems(call.method, call.path, op, headers)
+        bproblems, body = body_problems(op, raw, headers.get("Content-Type", ""))
+        return problems + bproblems, body
+
+    def respond(self, call: Call, op: dict[str, Any]) -> Answer:
+        """The request's work, once per ``X-Idempotency-Key``: a repeat gets the first
+        answer; and the answer checked against the spec."""
+        method, path = call.method, call.path
+        key = call.headers.get("x-idempotency-key")
+        stored = self._keys.get(key) if key else None
+        if stored is not None:
+            if stored[:2] != (method, path):
+                self.violations.append(
+                    f"{method} {path}: X-Idempotency-Key {key!r} was first used for "
+                    f"{stored[0]} {stored[1]}"
+                )
+            status, doc = stored[2], copy.deepcopy(stored[3])
+            call.replayed = True
+        else:
+            status, doc = self.handle(method, path, call.query, call.body, call.headers)
+            if key:
+                self._keys[key] = (method, path, status, copy.deepcopy(doc))
+        self.violations.extend(
+            f"{method} {path}: {p}" for p in self.answer_problems(op, status, doc)
+        )
+        return status, doc
+
+    def error_answer(self, status: int, title: str, detail: str) -> Answer:
+        return error(status, detail)
+
+    def unauthorised(self) -> Answer:
+        return error(401, "Invalid token.", "authentication_invalid")
+
+    def invalid(self, problems: list[str]) -> Answer:
+        return 422, {
+            "detail": [{"type": "value_error", "loc": ["request"], "msg": p} for p in problems]
+        }
+
+    def throttled(self) -> Answer:
+        return error(429, "Request was throttled.", "rate_limited")
+
+    def answer_headers(self, status: int, doc: Any) -> dict[str, str]:
+        return {
+            **super().answer_headers(status, doc),
+            "X-RateLimit-Limit": "600",
+            "X-RateLimit-Remaining": "599",
+            "X-RateLimit-Reset": str(int(time.time()) + 60),
+        }
+
     def answer_problems(self, op: dict[str, Any], status: int, doc: Any) -> list[str]:
         """What in the stand-in's own answer breaks the spec."""
         response = op.get("responses", {}).get(str(status))
@@ -760,147 +745,3 @@ class FakeButtondown:
 def _time(text: Any) -> datetime:
     when = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
     return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
-def _handler_for(fake: FakeButtondown) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def setup(self) -> None:
-            super().setup()
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-        def _answer(self, status: int, doc: Any, headers: dict[str, str] | None = None) -> None:
-            payload = b"" if doc is None else json.dumps(doc).encode()
-            self.send_response(status)
-            if doc is not None:
-                self.send_header("Content-Type", "application/json")
-            self.send_header("X-RateLimit-Limit", "600")
-            self.send_header("X-RateLimit-Remaining", "599")
-            self.send_header("X-RateLimit-Reset", str(int(time.time()) + 60))
-            for k, v in (headers or {}).items():
-                self.send_header(k, v)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def _drop(self) -> None:
-            self.close_connection = True
-            with contextlib.suppress(OSError):
-                self.connection.shutdown(socket.SHUT_RDWR)
-
-        def _serve(self) -> None:
-            method = self.command
-            split = urlsplit(self.path)
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
-            if not split.path.startswith(BASE_PATH + "/"):
-                self._answer(*error(404, "Unknown base path."))
-                return
-            path = split.path[len(BASE_PATH) :]
-            query = parse_qsl(split.query, keep_blank_values=True)
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            call = Call(method, path, query, None, headers)
-            with fake.lock:
-                fake.calls.append(call)
-
-            found = find_operation(method, path)
-            if found is None:
-                problems = [f"{method} {path}: no such operation in the spec"]
-                body = None
-                op: dict[str, Any] = {}
-            else:
-                _template, op = found
-                if op.get("security", [{"ApiKeyAuth": []}]) and not self._authorised():
-                    call.status = 401
-                    self._answer(*error(401, "Invalid token.", "authentication_invalid"))
-                    return
-                problems = query_problems(op, query)
-                problems += header_problems(method, path, op, self.headers)
-                bproblems, body = body_problems(op, raw, self.headers.get("Content-Type", ""))
-                problems += bproblems
-            call.body = body
-            if problems:
-                with fake.lock:
-                    fake.violations.extend(f"{method} {path}: {p}" for p in problems)
-                call.status = 422
-                detail = [{"type": "value_error", "loc": ["request"], "msg": p} for p in problems]
-                self._answer(422, {"detail": detail})
-                return
-
-            with fake.lock:
-                held = [(h, i) for h in fake.holds if (i := h.take(method, path)) is not None]
-            for h, i in held:
-                with contextlib.suppress(threading.BrokenBarrierError):
-                    h.barrier.wait(timeout=60)
-                time.sleep(h.delays[i])
-
-            with fake.lock:
-                hits = [f for f in fake.faults if f.hits(method, path)]
-                fault = hits[0] if hits else None
-            if fault is not None and fault.kind == "error":
-                call.status = fault.status
-                self._answer(*error(fault.status, fault.detail))
-                return
-            if fault is not None and fault.kind == "retry-after":
-                call.status = 429
-                self._answer(
-                    *error(429, "Request was throttled.", "rate_limited"),
-                    headers={"Retry-After": fault.retry_after},
-                )
-                return
-            if fault is not None and fault.kind == "drop-before":
-                call.status = -1
-                self._drop()
-                return
-            if fault is not None and fault.kind == "slow-before":
-                time.sleep(fault.delay)
-
-            key = headers.get("x-idempotency-key")
-            with fake.lock:
-                stored = fake._keys.get(key) if key else None
-                if stored is not None:
-                    if stored[:2] != (method, path):
-                        fake.violations.append(
-                            f"{method} {path}: X-Idempotency-Key {key!r} was first used for "
-                            f"{stored[0]} {stored[1]}"
-                        )
-                    status, doc = stored[2], copy.deepcopy(stored[3])
-                    call.replayed = True
-                else:
-                    status, doc = fake.handle(method, path, query, body, headers)
-                    if key:
-                        fake._keys[key] = (method, path, status, copy.deepcopy(doc))
-                answer = fake.answer_problems(op, status, doc)
-                fake.violations.extend(f"{method} {path}: {p}" for p in answer)
-            call.status = status
-            if fault is not None and fault.kind == "drop-after":
-                call.status = -1
-                self._drop()
-                return
-            if fault is not None and fault.kind == "slow":
-                time.sleep(fault.delay)
-            with contextlib.suppress(OSError):
-                self._answer(status, doc)
-
-        def _authorised(self) -> bool:
-            header = self.headers.get("Authorization", "")
-            scheme, _, token = header.partition(" ")
-            return scheme == "Token" and secrets.compare_digest(token, fake.key)
-
-        def do_GET(self) -> None:
-            self._serve()
-
-        def do_POST(self) -> None:
-            self._serve()
-
-        def do_PATCH(self) -> None:
-            self._serve()
-
-        def do_DELETE(self) -> None:
-            self._serve()
-
-    return Handler

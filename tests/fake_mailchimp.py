@@ -5,45 +5,46 @@ request against the official Swagger files (``tests/specs/mailchimp/*.yml``, rea
 test time). A request the real API would not accept gets a 400 and is recorded in
 ``violations``; the test fixture fails the test when any were recorded.
 
-Faults are injected per call with :meth:`FakeMailchimp.fault`::
-
-    fake.fault("POST", "/campaigns/*/actions/send", kind="drop-after")
+Faults and holds are the stand-ins' own (tests/standin.py); this one also knows the
+fault ``echo-auth``: an error answer that echoes the request's ``Authorization`` header and
+the key in it, as a careless proxy does.
 
 Where the real API has limits that matter to sending once, it has them too: a campaign's
 ``create_time`` is given to the second, campaigns made in the same second are listed in
 the order of their (random) ids, not the order they were made, and the ``Date`` of each
 answer is its clock's. Test emails arrive with "[Test] " before the subject, as
 Mailchimp's do. Its File Manager keeps uploaded files in memory.
-
-:meth:`FakeMailchimp.hold` holds the first calls of several clients until all have come,
-then lets them go at the same instant (each after a delay of its own)::
-
-    fake.hold("GET", "/campaigns", parties=2, delays=(0.0, 1.0))
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
-import email.utils
-import fnmatch
 import json
 import os
 import re
 import secrets
-import socket
 import threading
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from email.message import Message as Headers
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import quote
 
 import yaml
 from jsonschema import Draft4Validator, FormatChecker
+
+from tests.standin import (
+    Answer,
+    Call,
+    Fault,
+    PathEntry,
+    StandIn,
+    operation_in,
+    path_table,
+    valid_date_time,
+)
 
 BASE_PATH = "/3.0"
 SPEC_FILES = ("campaigns.yml", "files.yml", "lists.yml", "pings.yml", "root.yml")
@@ -57,11 +58,11 @@ def spec_dir() -> Path:
     return Path(__file__).resolve().parent / "specs" / "mailchimp"
 
 
-_SPEC: list[tuple[re.Pattern[str], str, int, dict[str, Any]]] | None = None
+_SPEC: list[PathEntry] | None = None
 _SPEC_LOCK = threading.Lock()
 
 
-def load_spec() -> list[tuple[re.Pattern[str], str, int, dict[str, Any]]]:
+def load_spec() -> list[PathEntry]:
     """(path regex, path template, number of path parameters, path item) for every spec path."""
     global _SPEC
     with _SPEC_LOCK:
@@ -73,27 +74,16 @@ def load_spec() -> list[tuple[re.Pattern[str], str, int, dict[str, Any]]]:
                     "set COPRO_NEWS_MAILCHIMP_SPECS to the folder holding campaigns.yml"
                 )
             loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-            entries = []
+            paths: list[tuple[str, Any]] = []
             for name in SPEC_FILES:
                 with open(folder / name, encoding="utf-8") as f:
-                    doc = yaml.load(f, Loader=loader)
-                for template, item in doc["paths"].items():
-                    nparams = template.count("{")
-                    rx = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"
-                    entries.append((re.compile(rx), template, nparams, item))
-            entries.sort(key=lambda e: e[2])  # literal paths win over templated ones
-            _SPEC = entries
+                    paths += yaml.load(f, Loader=loader)["paths"].items()
+            _SPEC = path_table(paths)
     return _SPEC
 
 
 def find_operation(method: str, path: str) -> tuple[str, dict[str, Any]] | None:
-    for rx, template, _n, item in load_spec():
-        if rx.match(path):
-            op = item.get(method.lower())
-            if isinstance(op, dict):
-                return template, op
-            return None
-    return None
+    return operation_in(load_spec(), method, path)
 
 
 def strict_problems(value: Any, schema: dict[str, Any], where: str = "body") -> list[str]:
@@ -114,20 +104,8 @@ def strict_problems(value: Any, schema: dict[str, Any], where: str = "body") -> 
     return out
 
 
-def _valid_datetime(text: str) -> bool:
-    try:
-        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return False
-    return dt.tzinfo is not None
-
-
 _FORMATS = FormatChecker()
-
-
-@_FORMATS.checks("date-time")
-def _date_time_format(value: object) -> bool:
-    return not isinstance(value, str) or ("T" in value and _valid_datetime(value))
+_FORMATS.checks("date-time")(valid_date_time)
 
 
 def query_problems(op: dict[str, Any], query: list[tuple[str, str]]) -> list[str]:
@@ -152,7 +130,7 @@ def query_problems(op: dict[str, Any], query: list[tuple[str, str]]) -> list[str
             out.append(f"query parameter {name!r} must be true or false")
         if "enum" in p and value not in p["enum"]:
             out.append(f"query parameter {name!r} must be one of {p['enum']}, got {value!r}")
-        if p.get("format") == "date-time" and not _date_time_format(value):
+        if p.get("format") == "date-time" and not valid_date_time(value):
             out.append(f"query parameter {name!r} is not an ISO 8601 date-time: {value!r}")
     return out
 
@@ -225,73 +203,6 @@ def iso(dt: datetime) -> str:
 
 
 @dataclass
-class Fault:
-    """One injected failure: which calls it hits and what happens to them.
-
-    kind: ``error`` (answer ``status`` with a problem body, work not done),
-    ``retry-after`` (429 with a Retry-After header), ``drop-before`` (close the
-    connection without doing the work), ``drop-after`` (do the work, then close
-    the connection without answering), ``slow`` (do the work, then wait ``delay``
-    seconds before answering), ``echo-auth`` (answer ``status`` with a problem body
-    that echoes the request's ``Authorization`` header and the key in it, as a
-    careless proxy does).
-    """
-
-    method: str
-    pattern: str
-    kind: str
-    nth: int = 1
-    times: int = 1
-    status: int = 500
-    retry_after: str = "1"
-    delay: float = 0.0
-    title: str = "Internal Server Error"
-    detail: str = "An unexpected internal error has occurred."
-    seen: int = 0
-    fired: int = 0
-
-    def hits(self, method: str, path: str) -> bool:
-        if method != self.method or not fnmatch.fnmatchcase(path, self.pattern):
-            return False
-        self.seen += 1
-        if self.seen >= self.nth and self.fired < self.times:
-            self.fired += 1
-            return True
-        return False
-
-
-@dataclass
-class Call:
-    method: str
-    path: str
-    query: list[tuple[str, str]]
-    body: Any
-    status: int | None = None
-
-
-@dataclass
-class Hold:
-    """The first ``parties`` calls that match wait for each other, then go at the same
-    instant; the i-th to have come waits ``delays[i]`` seconds more."""
-
-    method: str
-    pattern: str
-    parties: int
-    delays: tuple[float, ...]
-    barrier: threading.Barrier
-    arrived: int = 0
-
-    def take(self, method: str, path: str) -> int | None:
-        """This call's place among the held ones, or None when it is not held."""
-        if method != self.method or not fnmatch.fnmatchcase(path, self.pattern):
-            return None
-        if self.arrived >= self.parties:
-            return None
-        self.arrived += 1
-        return self.arrived - 1
-
-
-@dataclass
 class FakeCampaign:
     doc: dict[str, Any]
     html: str | None = None
@@ -308,49 +219,23 @@ class FakeFile:
     data: bytes = field(repr=False)
 
 
-class FakeMailchimp:
+class FakeMailchimp(StandIn):
     """The server and its in-memory account."""
 
+    base_path = BASE_PATH
+    dated_by_clock = True
+
     def __init__(self, key: str = "0123456789abcdef0123456789abcdef-us6") -> None:
-        self.key = key
+        load_spec()
+        super().__init__(key)
         self.lists: dict[str, dict[str, Any]] = {}
         self.campaigns: dict[str, FakeCampaign] = {}
-        self.calls: list[Call] = []
-        self.violations: list[str] = []
-        self.faults: list[Fault] = []
-        self.holds: list[Hold] = []
         self.files: dict[int, FakeFile] = {}
         #: The ids of the campaigns deleted, in order.
         self.deleted: list[str] = []
         self.send_status = "sent"  # what a campaign becomes after actions/send
         self.unschedule_status = "paused"
-        self.clock = lambda: datetime.now(UTC)
-        self.lock = threading.RLock()
         self._web_id = 100000
-        load_spec()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
-
-    # -- life cycle ---------------------------------------------------------------
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}{BASE_PATH}"
-
-    def start(self) -> FakeMailchimp:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    def __enter__(self) -> FakeMailchimp:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # -- set-up helpers -----------------------------------------------------------
     def add_list(self, list_id: str, name: str, members: int) -> dict[str, Any]:
@@ -371,35 +256,7 @@ class FakeMailchimp:
             self.lists[list_id] = doc
             return doc
 
-    def hold(
-        self, method: str, pattern: str, *, parties: int = 2, delays: tuple[float, ...] = ()
-    ) -> Hold:
-        """Hold the first ``parties`` matching calls until all have come, then release them
-        at once; the i-th to have come goes ``delays[i]`` seconds later."""
-        h = Hold(
-            method.upper(),
-            pattern,
-            parties,
-            tuple(delays) + (0.0,) * (parties - len(delays)),
-            threading.Barrier(parties),
-        )
-        with self.lock:
-            self.holds.append(h)
-        return h
-
-    def fault(self, method: str, pattern: str, kind: str = "error", **kw: Any) -> Fault:
-        f = Fault(method.upper(), pattern, kind, **kw)
-        with self.lock:
-            self.faults.append(f)
-        return f
-
     # -- what tests look at -------------------------------------------------------
-    def count(self, method: str, pattern: str = "*") -> int:
-        with self.lock:
-            return sum(
-                1 for c in self.calls if c.method == method and fnmatch.fnmatchcase(c.path, pattern)
-            )
-
     @property
     def total_sends(self) -> int:
         return sum(c.sends for c in self.campaigns.values())
@@ -412,6 +269,62 @@ class FakeMailchimp:
     def only_campaign(self) -> FakeCampaign:
         assert len(self.campaigns) == 1, f"expected one campaign, found {len(self.campaigns)}"
         return next(iter(self.campaigns.values()))
+
+    # -- the API's own ways -----------------------------------------------------------
+    def operation(self, method: str, path: str) -> dict[str, Any] | None:
+        found = find_operation(method, path)
+        return found[1] if found else None
+
+    def authorised(self, headers: Headers) -> bool:
+        header = headers.get("Authorization", "")
+        if not header.startswith("Basic "):
+            return False
+        try:
+            user_pass = base64.b64decode(header[6:]).decode()
+        except ValueError:
+            return False
+        _user, _, password = user_pass.partition(":")
+        return secrets.compare_digest(password, self.key)
+
+    def request_problems(
+        self, op: dict[str, Any], call: Call, raw: bytes, headers: Headers
+    ) -> tuple[list[str], Any]:
+        problems = query_problems(op, call.query)
+        bproblems, body = body_problems(op, raw, headers.get("Content-Type", ""))
+        return problems + bproblems, body
+
+    def respond(self, call: Call, op: dict[str, Any]) -> Answer:
+        return self.handle(call.method, call.path, call.query, call.body)
+
+    def error_answer(self, status: int, title: str, detail: str) -> Answer:
+        return problem(status, title, detail)
+
+    def unauthorised(self) -> Answer:
+        return problem(
+            401,
+            "API Key Invalid",
+            "Your API key may be invalid, or you've attempted to access the wrong datacenter.",
+        )
+
+    def invalid(self, problems: list[str]) -> Answer:
+        return problem(400, "Invalid Resource", "; ".join(problems))
+
+    def throttled(self) -> Answer:
+        return problem(429, "Too Many Requests", "You have exceeded the limit.")
+
+    def answer_headers(self, status: int, doc: Any) -> dict[str, str]:
+        if doc is None:
+            return {}
+        return {"Content-Type": "application/problem+json" if status >= 400 else "application/json"}
+
+    def fault_answer(self, fault: Fault, headers: Headers) -> tuple[Answer, dict[str, str]] | None:
+        if fault.kind != "echo-auth":
+            return super().fault_answer(fault, headers)
+        header = headers.get("Authorization", "")
+        key = base64.b64decode(header[6:]).decode().partition(":")[2]
+        title = f"Bad header {header}"
+        detail = f"Authorization: {header}; key {key}; in a query: apikey={quote(key)}"
+        return problem(fault.status, title, detail), {}
 
     # -- request handling -----------------------------------------------------------
     def handle(
@@ -688,159 +601,3 @@ def problem(status: int, title: str, detail: str) -> tuple[int, dict[str, Any]]:
         "detail": detail,
         "instance": secrets.token_hex(8),
     }
-
-
-def _handler_for(fake: FakeMailchimp) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def setup(self) -> None:
-            super().setup()
-            # Headers and body go in separate writes: without this, delayed ACKs cost 40 ms a call.
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-        def date_time_string(self, timestamp: float | None = None) -> str:
-            return email.utils.format_datetime(fake.clock().astimezone(UTC), usegmt=True)
-
-        def _answer(self, status: int, doc: Any, headers: dict[str, str] | None = None) -> None:
-            payload = b"" if doc is None else json.dumps(doc).encode()
-            self.send_response(status)
-            ctype = "application/problem+json" if status >= 400 else "application/json"
-            if doc is not None:
-                self.send_header("Content-Type", ctype)
-            for k, v in (headers or {}).items():
-                self.send_header(k, v)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def _drop(self) -> None:
-            self.close_connection = True
-            with contextlib.suppress(OSError):
-                self.connection.shutdown(2)
-
-        def _serve(self) -> None:
-            method = self.command
-            split = urlsplit(self.path)
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
-            if not split.path.startswith(BASE_PATH):
-                self._answer(*problem(404, "Resource Not Found", "Unknown base path."))
-                return
-            path = split.path[len(BASE_PATH) :] or "/"
-            query = parse_qsl(split.query, keep_blank_values=True)
-            call = Call(method, path, query, None)
-            with fake.lock:
-                fake.calls.append(call)
-
-            if not self._authorised():
-                call.status = 401
-                self._answer(
-                    *problem(
-                        401,
-                        "API Key Invalid",
-                        "Your API key may be invalid, or you've attempted to access "
-                        "the wrong datacenter.",
-                    )
-                )
-                return
-
-            found = find_operation(method, path)
-            if found is None:
-                problems = [f"{method} {path}: no such operation in the spec"]
-                body = None
-            else:
-                _template, op = found
-                problems = query_problems(op, query)
-                bproblems, body = body_problems(op, raw, self.headers.get("Content-Type", ""))
-                problems += bproblems
-            call.body = body
-            if problems:
-                with fake.lock:
-                    fake.violations.extend(f"{method} {path}: {p}" for p in problems)
-                call.status = 400
-                self._answer(*problem(400, "Invalid Resource", "; ".join(problems)))
-                return
-
-            with fake.lock:
-                held = [(h, i) for h in fake.holds if (i := h.take(method, path)) is not None]
-            for h, i in held:
-                with contextlib.suppress(threading.BrokenBarrierError):
-                    h.barrier.wait(timeout=60)
-                time.sleep(h.delays[i])
-
-            with fake.lock:
-                hits = [f for f in fake.faults if f.hits(method, path)]  # each counts every call
-                fault = hits[0] if hits else None
-            if fault is not None and fault.kind == "error":
-                call.status = fault.status
-                self._answer(*problem(fault.status, fault.title, fault.detail))
-                return
-            if fault is not None and fault.kind == "echo-auth":
-                from urllib.parse import quote
-
-                header = self.headers.get("Authorization", "")
-                key = base64.b64decode(header[6:]).decode().partition(":")[2]
-                call.status = fault.status
-                self._answer(
-                    *problem(
-                        fault.status,
-                        f"Bad header {header}",
-                        f"Authorization: {header}; key {key}; in a query: apikey={quote(key)}",
-                    )
-                )
-                return
-            if fault is not None and fault.kind == "retry-after":
-                call.status = 429
-                self._answer(
-                    *problem(429, "Too Many Requests", "You have exceeded the limit."),
-                    headers={"Retry-After": fault.retry_after},
-                )
-                return
-            if fault is not None and fault.kind == "drop-before":
-                call.status = -1
-                self._drop()
-                return
-
-            with fake.lock:
-                status, doc = fake.handle(method, path, query, body)
-            call.status = status
-            if fault is not None and fault.kind == "drop-after":
-                call.status = -1
-                self._drop()
-                return
-            if fault is not None and fault.kind == "slow":
-                time.sleep(fault.delay)
-            with contextlib.suppress(OSError):
-                self._answer(status, doc)
-
-        def _authorised(self) -> bool:
-            header = self.headers.get("Authorization", "")
-            if not header.startswith("Basic "):
-                return False
-            try:
-                user_pass = base64.b64decode(header[6:]).decode()
-            except ValueError:
-                return False
-            _user, _, password = user_pass.partition(":")
-            return secrets.compare_digest(password, fake.key)
-
-        def do_GET(self) -> None:
-            self._serve()
-
-        def do_POST(self) -> None:
-            self._serve()
-
-        def do_PUT(self) -> None:
-            self._serve()
-
-        def do_PATCH(self) -> None:
-            self._serve()
-
-        def do_DELETE(self) -> None:
-            self._serve()
-
-    return Handler
