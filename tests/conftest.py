@@ -339,6 +339,32 @@ def buttondown():
         yield fake
 
 
+@pytest.fixture
+def outbox_ws(tmp_path: Path) -> Path:
+    """The send tests' workspace (tests/send_helpers.py), sending to the outbox."""
+    from tests.send_helpers import SEND_ISSUE
+
+    return make_workspace(tmp_path / "ws", issues=SEND_ISSUE)
+
+
+@pytest.fixture
+def mc_ws(tmp_path: Path, mailchimp, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The send tests' workspace, sending through the stand-in Mailchimp, its key set."""
+    from tests.send_helpers import send_workspace
+
+    monkeypatch.setenv("MAILCHIMP_API_KEY", CANARY_KEY)
+    return send_workspace(tmp_path / "ws", mailchimp)
+
+
+@pytest.fixture
+def bd_ws(tmp_path: Path, buttondown, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The send tests' workspace, sending through the stand-in Buttondown, its key set."""
+    from tests.send_helpers import send_workspace
+
+    monkeypatch.setenv("BUTTONDOWN_API_KEY", CANARY_KEY)
+    return send_workspace(tmp_path / "ws", buttondown)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
     """In CI (``CI`` set, as .ci/run sets it) a skipped test fails: every tool the tests

@@ -294,6 +294,7 @@ class FakeEmail:
 class FakeButtondown(StandIn):
     """The server and its newsletter, in memory."""
 
+    provider = "buttondown"
     base_path = BASE_PATH
 
     def __init__(self, key: str = "bd-test-key-0000", *, plan: str = "free") -> None:

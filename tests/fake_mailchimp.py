@@ -222,6 +222,7 @@ class FakeFile:
 class FakeMailchimp(StandIn):
     """The server and its in-memory account."""
 
+    provider = "mailchimp"
     base_path = BASE_PATH
     dated_by_clock = True
 

@@ -153,6 +153,8 @@ class Hold:
 class StandIn:
     """The server, the calls it received, and the faults and holds it was given."""
 
+    #: The provider it stands in for, as ``[provider] name`` says it.
+    provider = ""
     #: Where the API's paths begin: "/3.0" in http://127.0.0.1:PORT/3.0/campaigns.
     base_path = ""
     #: The Date of each answer is the stand-in's clock, not the real time.

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
-from copro_news import sending, sendrecord
-from copro_news.providers import http
+from copro_news import sendrecord
 from copro_news.providers.buttondown import ButtondownProvider
 from tests.conftest import CANARY_KEY, SETTINGS, make_workspace
-from tests.send_helpers import SEND_ISSUE
+from tests.send_helpers import SEND_ISSUE, no_waits, send_workspace, written_record
 
 NOTE = (
     "Buttondown writes the plain-text part of the email itself, from the HTML; copro-news's "
@@ -22,25 +20,7 @@ NOTE = (
 
 @pytest.fixture(autouse=True)
 def fast(monkeypatch):
-    monkeypatch.setattr(http, "BACKOFF", 0.0)
-    monkeypatch.setattr(sending, "RECHECK_DELAY", 0.0)
-    # no wait for another copy of the workspace's campaign: the slug rules one out here
-    monkeypatch.setattr(sending, "SETTLE_MARGIN", 0.0, raising=False)
-    monkeypatch.setattr(ButtondownProvider, "created_resolution", 0.0)
-
-
-@pytest.fixture
-def bd_ws(tmp_path: Path, buttondown, monkeypatch) -> Path:
-    monkeypatch.setenv("BUTTONDOWN_API_KEY", CANARY_KEY)
-    return make_workspace(
-        tmp_path / "ws", provider="buttondown", api_url=buttondown.url, issues=SEND_ISSUE
-    )
-
-
-def record(ws: Path) -> sendrecord.SendRecord:
-    rec = sendrecord.load(ws / "drafts" / "2026-12")
-    assert rec is not None
-    return rec
+    no_waits(monkeypatch, ButtondownProvider)  # one copy here: the slug rules out another
 
 
 def one_line(text: str) -> str:
@@ -51,9 +31,7 @@ def one_line(text: str) -> str:
 def test_login_checks_the_key_with_buttondown_before_keeping_it(
     cli, tmp_path, buttondown, memory_keyring
 ):
-    ws = make_workspace(
-        tmp_path / "ws", provider="buttondown", api_url=buttondown.url, issues=SEND_ISSUE
-    )
+    ws = send_workspace(tmp_path / "ws", buttondown)
     r = cli("login", "buttondown", cwd=ws, input="wrong0000key0000here\n")
     assert r.exit_code == 1
     assert r.stderr.splitlines()[-2:] == [
@@ -111,7 +89,7 @@ def test_test_then_send_then_refused(cli, bd_ws, buttondown):
     assert "Issue 2026-12 through Buttondown" in r.stderr
     assert "Sent to the list." in r.stdout
     assert email.deliveries == 1
-    assert record(bd_ws).state == "sent"
+    assert written_record(bd_ws).state == "sent"
 
     r = cli("status", cwd=bd_ws)
     assert r.exit_code == 0, r.output
@@ -246,7 +224,7 @@ def test_what_subscribers_get_keeps_the_issue_layout_dates_and_links(tmp_path, b
 
 
 def test_pictures_of_the_issue_folder_are_uploaded_once(cli, tmp_path, buttondown, monkeypatch):
-    from tests.test_real_issue import png
+    from tests.helpers import png
 
     monkeypatch.setenv("BUTTONDOWN_API_KEY", CANARY_KEY)
     issue_md = SEND_ISSUE["2026-12"]["issue.md"].replace(

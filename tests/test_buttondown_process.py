@@ -3,9 +3,7 @@ never leaks."""
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -13,39 +11,10 @@ from pathlib import Path
 import pytest
 
 from copro_news import sendrecord
-from tests.conftest import CANARY_KEY, make_workspace, run_cli
-from tests.send_helpers import SEND_ISSUE
+from tests.conftest import CANARY_KEY, run_cli
+from tests.send_helpers import key_env, send_workspace, start_send, wait_for
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-
-
-def env_for(tmp_path: Path) -> dict[str, str]:
-    tmp = tmp_path / "tmp"
-    tmp.mkdir(exist_ok=True)
-    return {"BUTTONDOWN_API_KEY": CANARY_KEY, "TMPDIR": str(tmp)}
-
-
-def workspace(tmp_path: Path, url: str) -> Path:
-    return make_workspace(tmp_path / "ws", provider="buttondown", api_url=url, issues=SEND_ISSUE)
-
-
-def start_send(ws: Path, env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "copro_news", "send", "--yes", "--offline"],
-        cwd=ws,
-        env={**os.environ, **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def wait_for(predicate, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out")
-        time.sleep(0.02)
 
 
 def send_again_until_done(ws: Path, env: dict[str, str], attempts: int = 3) -> None:
@@ -67,10 +36,10 @@ def send_again_until_done(ws: Path, env: dict[str, str], attempts: int = 3) -> N
     ],
 )
 def test_ctrl_c_while_waiting_then_rerun_sends_once(buttondown, tmp_path, method, pattern, phase):
-    ws = workspace(tmp_path, buttondown.url)
-    env = env_for(tmp_path)
+    ws = send_workspace(tmp_path / "ws", buttondown)
+    env = key_env(tmp_path, buttondown)
     buttondown.fault(method, pattern, kind="slow", delay=5.0)  # done at once, answered late
-    proc = start_send(ws, env)
+    proc = start_send(ws, env, "--offline")
     try:
         wait_for(lambda: buttondown.count(method, pattern) == 1)
         time.sleep(0.2)
@@ -112,10 +81,10 @@ KILL_STEPS = [
 def test_killed_at_any_step_then_rerun_sends_once(buttondown, tmp_path, step, kind):
     """kill -9 while a request is on its way (slow-before: Buttondown does the work after the
     process is gone) or after the work (slow: the answer never arrives)."""
-    ws = workspace(tmp_path, buttondown.url)
-    env = env_for(tmp_path)
+    ws = send_workspace(tmp_path / "ws", buttondown)
+    env = key_env(tmp_path, buttondown)
     fault = buttondown.fault(*step, kind=kind, delay=1.5)
-    proc = start_send(ws, env)
+    proc = start_send(ws, env, "--offline")
     try:
         wait_for(lambda: fault.fired == 1)
         time.sleep(0.2)
@@ -137,8 +106,8 @@ def test_killed_at_any_step_then_rerun_sends_once(buttondown, tmp_path, step, ki
 
 
 def test_the_api_key_appears_nowhere(buttondown, tmp_path):
-    ws = workspace(tmp_path, buttondown.url)
-    env = env_for(tmp_path)
+    ws = send_workspace(tmp_path / "ws", buttondown)
+    env = key_env(tmp_path, buttondown)
     results = [
         run_cli(["draft"], cwd=ws, env=env),
         run_cli(["send", "--test", "me@example.org", "--offline"], cwd=ws, env=env),

@@ -11,8 +11,6 @@ timing, the newsletter gets the issue once, from one email.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -20,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CANARY_KEY, make_workspace
+from tests.conftest import CANARY_KEY
 from tests.fake_buttondown import FakeButtondown
-from tests.send_helpers import SEND_ISSUE
+from tests.send_helpers import two_clones_send
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX processes")
 
@@ -49,44 +47,15 @@ class Run:
 
 
 def one_run(root: Path, held: str, delay: float) -> Run:
-    from copro_news import sendrecord
-
     with FakeButtondown(key=CANARY_KEY) as fake:
         method, path = held.split()
         fake.hold(method, path, parties=2, delays=(0.0, delay))
-        tmp = root / "tmp"
-        tmp.mkdir(parents=True)
-        env = {
-            **os.environ,
-            "BUTTONDOWN_API_KEY": CANARY_KEY,
-            "TMPDIR": str(tmp),
-            "HOME": str(root / "home"),
-        }
-        clones = [
-            make_workspace(root / name, provider="buttondown", api_url=fake.url, issues=SEND_ISSUE)
-            for name in ("alice", "bob")
-        ]
-        procs = [
-            subprocess.Popen(
-                [sys.executable, "-m", "copro_news", "send", "--yes", "--offline"],
-                cwd=ws,
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for ws in clones
-        ]
-        outputs = [p.communicate(timeout=120) for p in procs]
-        records = []
-        for ws in clones:
-            rec = sendrecord.load(ws / "drafts" / "2026-12")
-            records.append(rec.state if rec is not None else None)
+        codes, errors, records = two_clones_send(root, fake)
         return Run(
             held=held,
             delay=delay,
-            codes=[p.returncode for p in procs],
-            errors=[err for _out, err in outputs],
+            codes=codes,
+            errors=errors,
             deliveries=fake.total_deliveries,
             emails=len(fake.live_emails()),
             violations=list(fake.violations),

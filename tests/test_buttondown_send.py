@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from copro_news import sending, sendrecord
+from copro_news import sendrecord
 from copro_news.errors import CredentialsError, ProviderError, RefusedError
-from copro_news.providers import http
 from copro_news.providers.buttondown import (
     FANCY,
     ButtondownProvider,
@@ -22,78 +20,31 @@ from copro_news.providers.http import OutcomeUnknown
 from copro_news.secret import Secret
 from copro_news.sending import SendFlow, parse_schedule
 from tests.conftest import CANARY_KEY
+from tests.send_helpers import (
+    BUTTONDOWN_HTML,
+    NEWSLETTER,
+    client,
+    ctrl_c_at,
+    message,
+    no_waits,
+    send_flow,
+    send_until_done,
+)
 
 LONDON = ZoneInfo("Europe/London")
-LIST = "newsletter"
-HTML = """\
-<!DOCTYPE html>
-<html lang="en"><head><style>@media (max-width: 620px) { .container { width: 100% !important } }
-</style></head>
-<body class="body" style="margin: 0">
-<div class="preheader" style="display: none">News from the team</div>
-<table role="presentation" class="container" width="600" style="width: 600px"><tr><td>
-<h1>Team update: December 2026</h1>
-<p>The next Cuppa is on <strong>Tuesday 1 December 2026, 12:30</strong>.
-<a href="https://example.org/cuppa">Sign up</a></p>
-<p><a href="{{ unsubscribe_url }}">Unsubscribe</a></p>
-</td></tr></table>
-</body></html>
-"""
 
 
 @pytest.fixture(autouse=True)
 def fast(monkeypatch):
-    monkeypatch.setattr(http, "BACKOFF", 0.0)
-    monkeypatch.setattr(http, "READ_TIMEOUT", 0.25)
-    monkeypatch.setattr(sending, "RECHECK_DELAY", 0.0)
-    # no wait for another copy of the workspace's campaign: the slug rules one out here
-    monkeypatch.setattr(sending, "SETTLE_MARGIN", 0.0, raising=False)
-    monkeypatch.setattr(ButtondownProvider, "created_resolution", 0.0)
+    no_waits(monkeypatch, ButtondownProvider, read_timeout=0.25)
 
 
-def bd_message(html: str = HTML, subject: str = "Team update: December 2026", issue="2026-12"):
-    from copro_news.providers.base import Message
-
-    return Message(
-        issue_id=issue,
-        subject=subject,
-        preheader="News from the team",
-        from_name="Co-Production Collective",
-        from_email="news@example.org",
-        reply_to="hello@example.org",
-        html=html,
-        text="Hello",
-        eml=b"",
-    )
-
-
-def provider(fake, **kw) -> ButtondownProvider:
-    return ButtondownProvider(Secret(CANARY_KEY), api_url=fake.url, **kw)
-
-
-def make_sender(fake, folder, msg=None, naked=False, **kw):
-    return SendFlow(provider(fake, naked=naked), folder, msg or bd_message(), LIST, **kw)
-
-
-def send_until_done(fake, folder, when=None, attempts=4):
-    """Run `send` as a person would after each failure: again, until it is done or refused."""
-    errors = []
-    for _ in range(attempts):
-        try:
-            s = make_sender(fake, folder)
-            s.plan(when)
-            s.send(when)
-            return errors
-        except RefusedError as e:
-            assert "already" in e.message, e.message
-            return errors
-        except ProviderError as e:
-            errors.append(e)
-    raise AssertionError(f"still failing after {attempts} runs: {errors}")
+def bd_message(html: str = BUTTONDOWN_HTML, subject: str = "Team update: December 2026"):
+    return message(html=html, subject=subject)
 
 
 def test_whole_flow_test_then_send(buttondown, tmp_path):
-    out = make_sender(buttondown, tmp_path).send_test(["me@example.org", "you@example.org"])
+    out = send_flow(buttondown, tmp_path).send_test(["me@example.org", "you@example.org"])
     email = buttondown.only_email()
     rec = sendrecord.load(tmp_path)
     assert rec is not None and rec.state == "tested"
@@ -105,7 +56,7 @@ def test_whole_flow_test_then_send(buttondown, tmp_path):
     assert email.tests == [["me@example.org", "you@example.org"]]
     assert out.done[-1] == "sent a test to me@example.org, you@example.org"
 
-    s = make_sender(buttondown, tmp_path)
+    s = send_flow(buttondown, tmp_path)
     plan = s.plan()
     assert (plan.list.name, plan.list.members) == ("Team update", 312)
     assert not plan.content_to_upload
@@ -121,17 +72,17 @@ def test_whole_flow_test_then_send(buttondown, tmp_path):
     buttondown.advance()
     assert email.doc["status"] == "sent"
     with pytest.raises(RefusedError, match=r"already went out on .* to .Team update."):
-        make_sender(buttondown, tmp_path).plan()
+        send_flow(buttondown, tmp_path).plan()
     with pytest.raises(RefusedError, match="already went out"):
-        make_sender(buttondown, tmp_path).send()
+        send_flow(buttondown, tmp_path).send()
     with pytest.raises(RefusedError, match="already went out"):
-        make_sender(buttondown, tmp_path).send_test(["me@example.org"])
+        send_flow(buttondown, tmp_path).send_test(["me@example.org"])
     assert buttondown.total_deliveries == 1
 
 
 def test_every_request_that_creates_or_sends_carries_a_key(buttondown, tmp_path):
-    make_sender(buttondown, tmp_path).send_test(["me@example.org"])
-    s = make_sender(buttondown, tmp_path)
+    send_flow(buttondown, tmp_path).send_test(["me@example.org"])
+    s = send_flow(buttondown, tmp_path)
     s.plan()
     s.send()
     marker = sendrecord.load(tmp_path).marker
@@ -181,7 +132,7 @@ def test_every_fault_at_every_step_sends_once(buttondown, tmp_path, step, fault)
     assert email.doc["status"] == "about_to_send"
     assert sendrecord.load(tmp_path).state == "sent"
     with pytest.raises(RefusedError, match="already went out"):
-        make_sender(buttondown, tmp_path).plan()
+        send_flow(buttondown, tmp_path).plan()
     assert buttondown.total_deliveries == 1
 
 
@@ -213,7 +164,7 @@ def test_faults_during_a_test_send_keep_one_email(buttondown, tmp_path, step, fa
     buttondown.fault(*step, **fault)
     for _ in range(3):
         try:
-            make_sender(buttondown, tmp_path).send_test(["me@example.org"])
+            send_flow(buttondown, tmp_path).send_test(["me@example.org"])
             break
         except ProviderError:
             continue
@@ -226,7 +177,7 @@ def test_faults_during_a_test_send_keep_one_email(buttondown, tmp_path, step, fa
 
 def test_a_lost_answer_to_the_create_is_answered_again_not_done_again(buttondown, tmp_path):
     buttondown.fault("POST", "/emails", kind="drop-after")
-    make_sender(buttondown, tmp_path).send_test(["me@example.org"])
+    send_flow(buttondown, tmp_path).send_test(["me@example.org"])
     creates = [c for c in buttondown.calls if (c.method, c.path) == ("POST", "/emails")]
     assert [c.replayed for c in creates] == [False, True]
     email = buttondown.only_email()
@@ -237,18 +188,18 @@ def test_a_run_cut_off_after_the_create_finds_the_email_by_its_slug(buttondown, 
     buttondown.fault("POST", "/emails", kind="drop-after", times=10)
     buttondown.fault("GET", "/emails", kind="error", status=500, nth=2, times=20)
     with pytest.raises(ProviderError):
-        make_sender(buttondown, tmp_path).send_test(["me@example.org"])
+        send_flow(buttondown, tmp_path).send_test(["me@example.org"])
     rec = sendrecord.load(tmp_path)
     assert rec.phase == "create_requested" and rec.campaign_id is None
     buttondown.faults.clear()
-    make_sender(buttondown, tmp_path).send_test(["me@example.org"])
+    send_flow(buttondown, tmp_path).send_test(["me@example.org"])
     email = buttondown.only_email()
     assert sendrecord.load(tmp_path).campaign_id == email.doc["id"]
 
 
 def test_an_email_older_than_the_lookback_is_taken_by_its_slug(buttondown, tmp_path):
     """The slug is unique at Buttondown: a second create is refused, and the email found."""
-    make_sender(buttondown, tmp_path).send_test(["me@example.org"])
+    send_flow(buttondown, tmp_path).send_test(["me@example.org"])
     email = buttondown.only_email()
     email.doc["creation_date"] = "2020-01-01T09:00:00Z"  # long before any look-back
     rec = sendrecord.load(tmp_path)
@@ -265,8 +216,8 @@ def test_a_second_create_for_the_issue_takes_the_first_email(buttondown):
     """Whichever run or copy of the workspace asks for the issue's email a second time (its
     own key, the same slug), Buttondown refuses to make it, and the first one is taken."""
     title = "copro-news 2026-12 [cn:2026-12:3f9a2c] (workspace 7b1e04)"
-    first = provider(buttondown).create_campaign(bd_message(), LIST, title)
-    second = provider(buttondown).create_campaign(bd_message(), LIST, title)
+    first = client(buttondown).create_campaign(bd_message(), NEWSLETTER, title)
+    second = client(buttondown).create_campaign(bd_message(), NEWSLETTER, title)
     assert first.title == title
     assert second.id == first.id
     assert second.title == "copro-news 2026-12 [cn:2026-12:3f9a2c]"  # not made by that run
@@ -277,7 +228,7 @@ def test_a_second_create_for_the_issue_takes_the_first_email(buttondown):
 
 
 def test_a_slug_taken_by_an_email_copro_news_cannot_see_stops(buttondown, tmp_path):
-    make_sender(buttondown, tmp_path).send_test(["me@example.org"])
+    send_flow(buttondown, tmp_path).send_test(["me@example.org"])
     email = buttondown.only_email()
     email.doc["status"] = "deleted"
     rec = sendrecord.load(tmp_path)
@@ -285,7 +236,7 @@ def test_a_slug_taken_by_an_email_copro_news_cannot_see_stops(buttondown, tmp_pa
     sendrecord.save(tmp_path, rec)
     buttondown._keys.clear()
     with pytest.raises(ProviderError) as e:
-        make_sender(buttondown, tmp_path).send()
+        send_flow(buttondown, tmp_path).send()
     assert e.value.message == (
         f"Buttondown already has an email at the address '{email.doc['slug']}' (its slug), "
         "and copro-news cannot find it among the newsletter's emails."
@@ -300,7 +251,7 @@ def test_an_email_buttondown_calls_a_duplicate_is_not_made_again(buttondown, tmp
         {"code": "email_duplicate", "detail": "An identical email was sent recently."},
     )
     with pytest.raises(ProviderError) as e:
-        make_sender(buttondown, tmp_path).send_test(["me@example.org"])
+        send_flow(buttondown, tmp_path).send_test(["me@example.org"])
     assert e.value.message == (
         "Buttondown refused the email as a duplicate of one it already has (An identical "
         "email was sent recently)."
@@ -314,32 +265,26 @@ def test_two_copies_of_the_workspace_make_one_email(buttondown, tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
     first.mkdir()
     second.mkdir()
-    make_sender(buttondown, first).send_test(["me@example.org"])
+    send_flow(buttondown, first).send_test(["me@example.org"])
     marker = sendrecord.load(first).marker
-    s = make_sender(buttondown, second)
+    s = send_flow(buttondown, second)
     s.record.marker = marker
     s.send()
     assert buttondown.only_email().deliveries == 1
     assert sendrecord.load(second).campaign_id == sendrecord.load(first).campaign_id
     with pytest.raises(RefusedError, match="already went out"):
-        make_sender(buttondown, first).send()
+        send_flow(buttondown, first).send()
     assert buttondown.total_deliveries == 1
 
 
 def test_interrupted_just_before_the_publish(buttondown, tmp_path):
-    @contextmanager
-    def stop_at_send(text):
-        if text.startswith("Sending through"):
-            raise KeyboardInterrupt
-        yield
-
-    s = make_sender(buttondown, tmp_path, progress=stop_at_send)
+    s = send_flow(buttondown, tmp_path, progress=ctrl_c_at("Sending through"))
     s.plan()
     with pytest.raises(KeyboardInterrupt):
         s.send()
     assert sendrecord.load(tmp_path).phase == "send_requested"
     assert buttondown.total_deliveries == 0
-    s = make_sender(buttondown, tmp_path)
+    s = send_flow(buttondown, tmp_path)
     assert s.plan().resuming
     s.send()
     assert buttondown.only_email().deliveries == 1
@@ -360,16 +305,7 @@ WAITS = [
 def test_ctrl_c_at_any_step_then_the_next_run_sends_once(buttondown, tmp_path, wait, when):
     """Ctrl-C while copro-news waits on Buttondown: before the call goes, or once its work
     is done and the answer is on its way."""
-
-    @contextmanager
-    def stop(text):
-        if text.startswith(wait) and when == "before":
-            raise KeyboardInterrupt
-        yield
-        if text.startswith(wait) and when == "after":
-            raise KeyboardInterrupt
-
-    s = make_sender(buttondown, tmp_path, progress=stop)
+    s = send_flow(buttondown, tmp_path, progress=ctrl_c_at(wait, when))
     with pytest.raises(KeyboardInterrupt):
         s.plan()
         s.send()
@@ -382,7 +318,7 @@ def test_schedule_at_any_minute_cancel_and_send_later(buttondown, tmp_path):
     buttondown.clock = lambda: datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
     now = buttondown.clock()
     when = parse_schedule("2027-03-28 09:07", LONDON, now=now, step_minutes=None)
-    s = make_sender(buttondown, tmp_path, zone=LONDON, clock=lambda: now)
+    s = send_flow(buttondown, tmp_path, zone=LONDON, clock=lambda: now)
     s.plan(when)
     s.send(when)
     email = buttondown.only_email()
@@ -391,19 +327,19 @@ def test_schedule_at_any_minute_cancel_and_send_later(buttondown, tmp_path):
     rec = sendrecord.load(tmp_path)
     assert rec.state == "scheduled" and rec.scheduled_for == "2027-03-28T08:07:00+00:00"
     with pytest.raises(RefusedError, match="is already scheduled for Sun 28 Mar 2027 09:07 BST"):
-        make_sender(buttondown, tmp_path, zone=LONDON).plan()
+        send_flow(buttondown, tmp_path, zone=LONDON).plan()
 
-    make_sender(buttondown, tmp_path).cancel()
+    send_flow(buttondown, tmp_path).cancel()
     assert email.doc["status"] == "draft"
     assert sendrecord.load(tmp_path).state == "drafted"
     with pytest.raises(RefusedError, match="not scheduled"):
-        make_sender(buttondown, tmp_path).cancel()
+        send_flow(buttondown, tmp_path).cancel()
 
     # the same time again: a request of its own, not the answer to the first schedule
-    make_sender(buttondown, tmp_path).send(when)
+    send_flow(buttondown, tmp_path).send(when)
     assert email.doc["status"] == "scheduled"
-    make_sender(buttondown, tmp_path).cancel()
-    make_sender(buttondown, tmp_path).send()  # and now at once: not the schedule's answer
+    send_flow(buttondown, tmp_path).cancel()
+    send_flow(buttondown, tmp_path).send()  # and now at once: not the schedule's answer
     assert email.doc["status"] == "about_to_send"
     assert email.deliveries == 1
     buttondown.advance(to=when)
@@ -418,37 +354,37 @@ def test_an_email_that_errored_is_never_sent_again(buttondown, tmp_path):
     rec.phase = "content_set"  # even a record that says it never went
     sendrecord.save(tmp_path, rec)
     with pytest.raises(RefusedError):
-        make_sender(buttondown, tmp_path).plan()
+        send_flow(buttondown, tmp_path).plan()
     with pytest.raises(RefusedError):
-        make_sender(buttondown, tmp_path).send()
+        send_flow(buttondown, tmp_path).send()
     assert email.deliveries == 1
 
 
 def test_template_tags_are_refused_before_anything_is_uploaded(buttondown, tmp_path):
     msg = bd_message(subject="Hello {{ subscriber.email }}")
     with pytest.raises(ProviderError) as e:
-        make_sender(buttondown, tmp_path, msg).send_test(["me@example.org"])
+        send_flow(buttondown, tmp_path, msg).send_test(["me@example.org"])
     assert e.value.message == (
         "The email holds '{{', which Buttondown would read as a template tag; nothing was uploaded."
     )
     assert buttondown.emails == {}
-    msg = bd_message(html=HTML.replace("Sign up", "{% if x %}Sign up{% endif %}"))
+    msg = bd_message(html=BUTTONDOWN_HTML.replace("Sign up", "{% if x %}Sign up{% endif %}"))
     with pytest.raises(ProviderError, match="holds '\\{%'"):
-        make_sender(buttondown, tmp_path, msg).send_test(["me@example.org"])
+        send_flow(buttondown, tmp_path, msg).send_test(["me@example.org"])
     assert buttondown.only_email().tests == []  # created, but nothing was uploaded
 
 
 def test_naked_mode_sends_the_whole_email_on_the_plus_plan(buttondown, tmp_path):
     buttondown.plan = "plus"
-    make_sender(buttondown, tmp_path, naked=True).send_test(["me@example.org"])
+    send_flow(buttondown, tmp_path, naked=True).send_test(["me@example.org"])
     email = buttondown.only_email()
     assert email.doc["template"] == "naked"
-    assert email.doc["body"] == HTML
+    assert email.doc["body"] == BUTTONDOWN_HTML
 
 
 def test_naked_mode_on_a_lower_plan_says_which_plan(buttondown, tmp_path):
     with pytest.raises(PlanError) as e:
-        make_sender(buttondown, tmp_path, naked=True).send_test(["me@example.org"])
+        send_flow(buttondown, tmp_path, naked=True).send_test(["me@example.org"])
     assert e.value.message == (
         "Buttondown's naked mode needs the Buttondown Plus plan; nothing was sent. Buttondown "
         "said: Naked mode is not available on your plan. Upgrade to the Buttondown Plus plan "
@@ -472,7 +408,7 @@ def test_naked_mode_on_a_lower_plan_says_which_plan(buttondown, tmp_path):
 )
 def test_any_answer_about_the_plan_names_the_plan(buttondown, tmp_path, detail, needs):
     buttondown.fault("POST", "/emails/*/publish", kind="error", status=403, detail=detail)
-    s = make_sender(buttondown, tmp_path)
+    s = send_flow(buttondown, tmp_path)
     s.plan()
     with pytest.raises(PlanError) as e:
         s.send(datetime(2099, 1, 5, 9, 7, tzinfo=UTC))
@@ -486,12 +422,12 @@ def test_a_refusal_is_not_the_answer_to_the_next_run(buttondown, tmp_path):
     upgraded), the next run's requests are new ones, and go through."""
     for step in (("POST", "/emails"), ("POST", "/emails/*/publish")):
         buttondown.refusals[step] = (403, {"detail": "Upgrade your plan to do this."})
-        s = make_sender(buttondown, tmp_path)
+        s = send_flow(buttondown, tmp_path)
         with pytest.raises(PlanError, match="needs a higher Buttondown plan"):
             s.plan()
             s.send()
         del buttondown.refusals[step]  # upgraded
-    s = make_sender(buttondown, tmp_path)
+    s = send_flow(buttondown, tmp_path)
     s.plan()
     s.send()
     assert buttondown.only_email().deliveries == 1
@@ -509,7 +445,7 @@ def test_a_key_without_the_right_to_send_is_said_plainly(buttondown, tmp_path):
         "POST", "/emails", kind="error", status=403, detail="This API key cannot write emails."
     )
     with pytest.raises(ProviderError) as e:
-        make_sender(buttondown, tmp_path).send_test(["me@example.org"])
+        send_flow(buttondown, tmp_path).send_test(["me@example.org"])
     assert e.value.message == (
         "Buttondown refused the request (403 This API key cannot write emails)."
     )
@@ -527,7 +463,7 @@ def test_a_wrong_key_is_a_credentials_error(buttondown, tmp_path):
 
 
 def test_the_newsletter_is_the_list(buttondown):
-    p = provider(buttondown)
+    p = client(buttondown)
     (only,) = p.lists()
     assert (only.id, only.name, only.members) == (buttondown.newsletter["id"], "Team update", 312)
     assert p.get_list("newsletter") == only
@@ -548,8 +484,8 @@ def test_the_calls_of_a_send_do_not_grow_with_the_list(tmp_path):
             fake.subscribers = members
             folder = tmp_path / str(members)
             folder.mkdir()
-            make_sender(fake, folder).send_test(["me@example.org"])
-            s = make_sender(fake, folder)
+            send_flow(fake, folder).send_test(["me@example.org"])
+            s = send_flow(fake, folder)
             s.plan()
             s.send()
             assert fake.violations == []
@@ -575,7 +511,7 @@ SUN = Picture(
 
 
 def test_a_picture_is_uploaded_once_and_found_by_its_name(buttondown):
-    p = provider(buttondown)
+    p = client(buttondown)
     assert p.stores_images
     assert p.find_images({SUN.upload_name}) == {}
     url = p.upload_image(SUN)
@@ -591,7 +527,7 @@ def test_a_picture_is_uploaded_once_and_found_by_its_name(buttondown):
 
 def test_a_picture_whose_answer_was_lost_is_found_again(buttondown):
     buttondown.fault("POST", "/images", kind="drop-after", times=10)
-    p = provider(buttondown)
+    p = client(buttondown)
     with pytest.raises(OutcomeUnknown):
         p.upload_image(SUN)
     (kept,) = buttondown.images.values()
@@ -602,7 +538,7 @@ def test_a_picture_whose_answer_was_lost_is_found_again(buttondown):
 def test_a_picture_buttondown_does_not_take_is_refused_plainly(buttondown):
     svg = Picture("logo", "f" * 64, "image/svg+xml", b"<svg/>", "copro-news-ffff.svg")
     with pytest.raises(ProviderError) as e:
-        provider(buttondown).upload_image(svg)
+        client(buttondown).upload_image(svg)
     assert e.value.message == (
         "Buttondown refused the request (422 Unsupported image type. Please upload a PNG, "
         "JPG, GIF, or WebP image)."
@@ -611,21 +547,21 @@ def test_a_picture_buttondown_does_not_take_is_refused_plainly(buttondown):
 
 
 def test_a_draft_is_deleted_and_deleting_it_again_is_no_error(buttondown, tmp_path):
-    make_sender(buttondown, tmp_path).send_test(["me@example.org"])
+    send_flow(buttondown, tmp_path).send_test(["me@example.org"])
     email = buttondown.only_email()
-    p = provider(buttondown)
+    p = client(buttondown)
     p.delete_campaign(email.doc["id"])
     assert email.doc["status"] == "deleted" and buttondown.live_emails() == []
     p.delete_campaign(email.doc["id"])
-    assert p.find_campaigns(LIST, "[cn:2026-12:") == []
+    assert p.find_campaigns(NEWSLETTER, "[cn:2026-12:") == []
 
 
 def test_a_rate_limit_is_waited_out_as_buttondown_says(buttondown, tmp_path):
     waits: list[float] = []
     buttondown.fault("POST", "/emails/*/publish", kind="retry-after", retry_after="7")
     buttondown.fault("GET", "/emails", kind="retry-after", retry_after="3")
-    p = provider(buttondown, sleep=waits.append)
-    s = SendFlow(p, tmp_path, bd_message(), LIST)
+    p = client(buttondown, sleep=waits.append)
+    s = SendFlow(p, tmp_path, bd_message(), NEWSLETTER)
     s.plan()
     s.send()
     assert waits == [3.0, 7.0]

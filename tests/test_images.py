@@ -12,7 +12,7 @@ import pytest
 
 from copro_news.images import image_size, where
 from tests.checkutil import story, write_issue
-from tests.test_real_issue import png
+from tests.helpers import png
 
 HERO = """\
 ---

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import email
 import re
-import struct
-import zlib
 from email import policy
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import SETTINGS, build_file_tree
+from tests.helpers import png
 
 ISSUE = "2027-02"
 
@@ -37,19 +36,6 @@ text = \"\"\"If you have any suggestions, questions or ideas, please get in touc
     'bluesky = "https://bsky.app/profile/copro"\n'
     'x = "https://x.com/copro"\n',
 )
-
-
-def png(width: int, height: int) -> bytes:
-    """A real PNG of ``width`` x ``height`` pixels, one colour."""
-    row = b"\x00" + b"\x20\x60\xa0" * width
-    raw = zlib.compress(row * height)
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
 
 
 ISSUE_MD = """\

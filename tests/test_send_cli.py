@@ -9,41 +9,15 @@ from pathlib import Path
 import pytest
 
 from copro_news import sending, sendrecord
-from copro_news.providers import http
-from tests.conftest import CANARY_KEY, build_file_tree, make_workspace
-from tests.send_helpers import LIST_ID, SEND_ISSUE
+from tests.conftest import CANARY_KEY, build_file_tree
+from tests.send_helpers import LIST_ID, no_waits, written_record
 
 
 @pytest.fixture(autouse=True)
 def fast(monkeypatch):
     from copro_news.providers.mailchimp import MailchimpProvider
 
-    monkeypatch.setattr(http, "BACKOFF", 0.0)
-    monkeypatch.setattr(sending, "RECHECK_DELAY", 0.0)
-    monkeypatch.setattr(MailchimpProvider, "created_resolution", 0.0)  # one copy here
-
-
-@pytest.fixture
-def outbox_ws(tmp_path: Path) -> Path:
-    return make_workspace(tmp_path / "ws", issues=SEND_ISSUE)
-
-
-@pytest.fixture
-def mc_ws(tmp_path: Path, mailchimp, monkeypatch) -> Path:
-    monkeypatch.setenv("MAILCHIMP_API_KEY", CANARY_KEY)
-    return make_workspace(
-        tmp_path / "ws",
-        provider="mailchimp",
-        api_url=mailchimp.url,
-        list_id=LIST_ID,
-        issues=SEND_ISSUE,
-    )
-
-
-def record(ws: Path) -> sendrecord.SendRecord:
-    rec = sendrecord.load(ws / "drafts" / "2026-12")
-    assert rec is not None
-    return rec
+    no_waits(monkeypatch, MailchimpProvider)  # one copy here
 
 
 # -- outbox ------------------------------------------------------------------------------
@@ -65,7 +39,7 @@ def test_outbox_test_then_send_then_refused(cli, outbox_ws):
     assert "Subject:  Team update: December 2026" in r.stderr
     assert "Test:     sent to me@example.org" in r.stderr
     assert len(list((outbox_ws / "outbox").glob("2026-12-list-*.eml"))) == 1
-    assert record(outbox_ws).state == "sent"
+    assert written_record(outbox_ws).state == "sent"
 
     r = cli("send", "--yes", cwd=outbox_ws)
     assert r.exit_code == 1
@@ -146,7 +120,7 @@ def test_outbox_schedule_and_cancel(cli, outbox_ws):
     assert r.exit_code == 0, r.output
     assert "Cancelled the scheduled send." in r.stdout
     assert list((outbox_ws / "outbox").glob("*.eml")) == []
-    assert record(outbox_ws).state == "drafted"
+    assert written_record(outbox_ws).state == "drafted"
 
 
 def test_status_all_and_no_record(cli, outbox_ws):
@@ -233,7 +207,7 @@ def test_mailchimp_errors_are_one_plain_sentence(cli, mc_ws, mailchimp):
         "The resource submitted could not be validated.)."
     )
     assert "Traceback" not in r.output and "{" not in r.stderr
-    assert record(mc_ws).phase == "new"
+    assert written_record(mc_ws).phase == "new"
 
 
 def test_mailchimp_without_a_key(cli, mc_ws, monkeypatch):
@@ -293,7 +267,7 @@ def test_a_fault_then_a_rerun_through_the_command_line(cli, mc_ws, mailchimp):
     r = cli("send", "--yes", cwd=mc_ws)
     assert r.exit_code == 1
     assert "The connection to Mailchimp broke before it answered." in r.stderr
-    assert record(mc_ws).phase == "send_requested"
+    assert written_record(mc_ws).phase == "send_requested"
     r = cli("status", cwd=mc_ws)
     assert "An earlier command stopped before the provider answered" in r.stdout
     r = cli("send", "--yes", cwd=mc_ws)
@@ -308,7 +282,7 @@ def test_cancel_works_even_when_the_issue_has_errors(cli, outbox_ws):
     issue.write_text(issue.read_text().replace("date: 2026-12-01", "date: someday"))
     r = cli("send", "--cancel", cwd=outbox_ws)
     assert r.exit_code == 0, r.output
-    assert record(outbox_ws).state == "drafted"
+    assert written_record(outbox_ws).state == "drafted"
 
 
 def test_status_without_a_key_still_shows_the_record(cli, mc_ws, monkeypatch):
@@ -601,7 +575,7 @@ def test_test_addresses_separated_by_commas(cli, outbox_ws):
     r = cli("send", "--test", "a@example.org, b@example.org", "-t", "c@example.org", cwd=outbox_ws)
     assert r.exit_code == 0, r.output
     assert "Sent a test to a@example.org, b@example.org, c@example.org." in r.stdout
-    assert record(outbox_ws).tests[0].addresses == [
+    assert written_record(outbox_ws).tests[0].addresses == [
         "a@example.org",
         "b@example.org",
         "c@example.org",
@@ -622,7 +596,7 @@ def test_test_addresses_separated_by_commas(cli, outbox_ws):
 def test_status_all_keeps_each_issue_on_one_line_at_80_columns(cli, outbox_ws, monkeypatch):
     assert cli("send", "--test", "me@example.org", cwd=outbox_ws).exit_code == 0
     folder = outbox_ws / "drafts" / "2026-12"
-    rec = record(outbox_ws)
+    rec = written_record(outbox_ws)
     rec.provider, rec.list_name, rec.campaign_id = "mailchimp", "Team update newsletter", "a1b2c3"
     sendrecord.save(folder, rec)
     monkeypatch.setenv("COLUMNS", "80")
@@ -643,17 +617,17 @@ def test_status_all_without_any_issue(cli, workspace):
 def test_a_schedule_can_be_cancelled_after_the_record_is_lost(cli, outbox_ws):
     r = cli("send", "--schedule", "2099-01-05 09:00", "--yes", cwd=outbox_ws)
     assert r.exit_code == 0, r.output
-    campaign = record(outbox_ws).campaign_id
+    campaign = written_record(outbox_ws).campaign_id
     (outbox_ws / "drafts" / "2026-12" / "send.json").unlink()
     r = cli("send", "--cancel", cwd=outbox_ws)
     assert r.exit_code == 0, r.output
     assert "Cancelled the scheduled send." in r.stdout
     assert list((outbox_ws / "outbox").glob("*.eml")) == []
     # the campaign found at the provider is the one the record goes on with
-    assert record(outbox_ws).campaign_id == campaign
+    assert written_record(outbox_ws).campaign_id == campaign
     r = cli("send", "--schedule", "2099-01-05 09:00", "--yes", cwd=outbox_ws)
     assert r.exit_code == 0, r.output
-    assert record(outbox_ws).campaign_id == campaign
+    assert written_record(outbox_ws).campaign_id == campaign
 
 
 # -- status compares the files, not a new build ---------------------------------------------

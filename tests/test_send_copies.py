@@ -18,21 +18,17 @@ from pathlib import Path
 import pytest
 
 from copro_news import sending, sendrecord
-from copro_news.credentials import Secret
 from copro_news.errors import RefusedError
-from copro_news.providers import http
 from copro_news.providers.mailchimp import MailchimpProvider
 from copro_news.sending import SendFlow
-from tests.conftest import CANARY_KEY, make_workspace
-from tests.send_helpers import LIST_ID, SEND_ISSUE, message
+from tests.send_helpers import LIST_ID, client, message, no_waits, send_flow
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
 def fast(monkeypatch):
-    monkeypatch.setattr(http, "BACKOFF", 0.0)
-    monkeypatch.setattr(sending, "RECHECK_DELAY", 0.0)
+    no_waits(monkeypatch)
 
 
 @pytest.fixture
@@ -50,22 +46,23 @@ def copy_of_workspace(root: Path) -> Path:
     return folder
 
 
-def flow(fake, folder, *, sleeps=None, progress=sending.no_progress, **kw):
-    provider = MailchimpProvider(Secret(CANARY_KEY), api_url=fake.url)
-    return SendFlow(
-        provider,
-        folder,
-        message(),
-        LIST_ID,
-        sleep=(sleeps.append if sleeps is not None else lambda s: None),
-        progress=progress,
-        **kw,
-    )
+def flow(fake, folder, **kw):
+    """The send flow of one copy of the workspace; its waits for other copies take no time."""
+    return send_flow(fake, folder, sleep=lambda s: None, **kw)
 
 
-@contextmanager
-def no_progress(_text):
-    yield
+def just_before_bob_creates(alice_does):
+    """Bob's progress: just before his flow creates its campaign (once), ``alice_does()``: the
+    other copy's send, test or schedule, at that moment."""
+    done = []
+
+    @contextmanager
+    def progress(text):
+        if text.startswith("Creating the campaign") and not done:
+            done.append(alice_does())
+        yield
+
+    return progress
 
 
 def test_the_marker_is_the_same_in_every_copy_and_kept_from_an_existing_record(tmp_path):
@@ -110,14 +107,9 @@ def test_the_copy_whose_campaign_is_newer_deletes_it_and_stops(ticking, tmp_path
     fake = ticking
     alice = copy_of_workspace(tmp_path / "alice")
     bob = copy_of_workspace(tmp_path / "bob")
-    first = []
-
-    @contextmanager
-    def alice_creates_first(text):
-        if text.startswith("Creating the campaign") and not first:
-            first.append(flow(fake, alice).send_test(["alice@example.org"]))
-        yield
-
+    alice_creates_first = just_before_bob_creates(
+        lambda: flow(fake, alice).send_test(["alice@example.org"])
+    )
     b = flow(fake, bob, progress=alice_creates_first)
     b.plan()
     with pytest.raises(RefusedError) as e:
@@ -150,14 +142,7 @@ def test_a_copy_that_finds_the_issue_scheduled_by_another_at_its_last_look(ticki
     alice = copy_of_workspace(tmp_path / "alice")
     bob = copy_of_workspace(tmp_path / "bob")
     when = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-    first = []
-
-    @contextmanager
-    def alice_schedules_first(text):
-        if text.startswith("Creating the campaign") and not first:
-            first.append(flow(fake, alice).send(when))
-        yield
-
+    alice_schedules_first = just_before_bob_creates(lambda: flow(fake, alice).send(when))
     with pytest.raises(RefusedError) as e:
         flow(fake, bob, progress=alice_schedules_first).send(when)
     (camp,) = fake.campaigns.values()
@@ -180,7 +165,7 @@ def test_a_copy_with_a_record_follows_the_older_campaign_after_losing(ticking, t
     alices = fake.only_campaign().doc["id"]
     rec = sendrecord.new_record("2026-12", "mailchimp", LIST_ID, NOW, shared=True)
     sendrecord.save(bob, rec)  # Bob's copy made its own campaign before it saw Alice's
-    provider = MailchimpProvider(Secret(CANARY_KEY), api_url=fake.url)
+    provider = client(fake)
     bobs = provider.create_campaign(message(), LIST_ID, rec.title).id
     rec.adopt(bobs)
     sendrecord.save(bob, rec)
@@ -227,14 +212,9 @@ def test_after_a_lost_answer_this_copys_campaign_is_known_by_its_tag(ticking, tm
     fake = ticking
     alice = copy_of_workspace(tmp_path / "alice")
     bob = copy_of_workspace(tmp_path / "bob")
-    first = []
-
-    @contextmanager
-    def alice_creates_first(text):
-        if text.startswith("Creating the campaign") and not first:
-            first.append(flow(fake, alice).send_test(["alice@example.org"]))
-        yield
-
+    alice_creates_first = just_before_bob_creates(
+        lambda: flow(fake, alice).send_test(["alice@example.org"])
+    )
     fake.fault("POST", "/campaigns", kind="drop-after", nth=2)  # Bob's: made, answer lost
     with pytest.raises(RefusedError, match=r"^Another copy of the workspace is sending"):
         flow(fake, bob, progress=alice_creates_first).send()
@@ -248,14 +228,9 @@ def test_a_create_refused_because_another_copy_made_it_takes_that_one(ticking, t
     fake = ticking
     alice = copy_of_workspace(tmp_path / "alice")
     bob = copy_of_workspace(tmp_path / "bob")
-    first = []
-
-    @contextmanager
-    def alice_creates_first(text):
-        if text.startswith("Creating the campaign") and not first:
-            first.append(flow(fake, alice).send_test(["alice@example.org"]))
-        yield
-
+    alice_creates_first = just_before_bob_creates(
+        lambda: flow(fake, alice).send_test(["alice@example.org"])
+    )
     fake.fault("POST", "/campaigns", kind="error", status=400, nth=2, title="Invalid Resource")
     b = flow(fake, bob, progress=alice_creates_first)
     b.send()
@@ -273,7 +248,7 @@ def test_the_last_look_waits_until_the_providers_clock_has_passed_the_creation(m
         now[0] += seconds
 
     def sender(issue, folder):
-        provider = MailchimpProvider(Secret(CANARY_KEY), api_url=mailchimp.url)
+        provider = client(mailchimp)
         msg = message(issue)
         return SendFlow(
             provider, folder, msg, LIST_ID, issue=issue, sleep=sleep, monotonic=lambda: now[0]
@@ -316,16 +291,10 @@ def test_the_outbox_has_no_other_copy(tmp_path):
 
 
 @pytest.fixture
-def mc_ws(tmp_path, mailchimp, monkeypatch) -> Path:
-    monkeypatch.setenv("MAILCHIMP_API_KEY", CANARY_KEY)
+def mc_ws(mc_ws, monkeypatch) -> Path:
+    """The send tests' workspace through the stand-in Mailchimp, one copy of it."""
     monkeypatch.setattr(MailchimpProvider, "created_resolution", 0.0)
-    return make_workspace(
-        tmp_path / "ws",
-        provider="mailchimp",
-        api_url=mailchimp.url,
-        list_id=LIST_ID,
-        issues=SEND_ISSUE,
-    )
+    return mc_ws
 
 
 def test_a_campaign_scheduled_long_ahead_is_found_without_its_record(cli, mc_ws, mailchimp):

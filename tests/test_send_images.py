@@ -10,15 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from copro_news import sending, sendrecord
-from copro_news.credentials import Secret
+from copro_news import sendrecord
 from copro_news.errors import ProviderError
 from copro_news.images import LocalImage
-from copro_news.providers import http
 from copro_news.providers.mailchimp import MailchimpProvider
 from copro_news.sending import SendFlow
-from tests.conftest import CANARY_KEY
-from tests.send_helpers import LIST_ID, message
+from tests.send_helpers import message, no_waits, send_flow
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x02" + bytes(40)
 
@@ -48,15 +45,11 @@ def with_pictures(*pictures: LocalImage):
 
 @pytest.fixture(autouse=True)
 def fast(monkeypatch):
-    monkeypatch.setattr(http, "BACKOFF", 0.0)
-    monkeypatch.setattr(http, "READ_TIMEOUT", 0.25)
-    monkeypatch.setattr(sending, "RECHECK_DELAY", 0.0)
-    monkeypatch.setattr(MailchimpProvider, "created_resolution", 0.0)
+    no_waits(monkeypatch, MailchimpProvider, read_timeout=0.25)
 
 
 def flow(fake, folder, msg=None, **kw):
-    provider = MailchimpProvider(Secret(CANARY_KEY), api_url=fake.url)
-    return SendFlow(provider, folder, msg or with_pictures(SUN, MOON, SUN), LIST_ID, **kw)
+    return send_flow(fake, folder, msg or with_pictures(SUN, MOON, SUN), **kw)
 
 
 def uploads(fake) -> int:

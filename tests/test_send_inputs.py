@@ -14,43 +14,18 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from copro_news import sending, sendrecord
-from copro_news.providers import http
 from copro_news.providers.mailchimp import MailchimpProvider
 from tests.conftest import CANARY_KEY, build_file_tree, make_workspace, run_cli
-from tests.send_helpers import LIST_ID, SEND_ISSUE
+from tests.send_helpers import SEND_ISSUE, no_waits, record
 
 
 @pytest.fixture(autouse=True)
 def fast(monkeypatch):
-    monkeypatch.setattr(http, "BACKOFF", 0.0)
-    monkeypatch.setattr(sending, "RECHECK_DELAY", 0.0)
-    monkeypatch.setattr(MailchimpProvider, "created_resolution", 0.0)  # one copy here
-
-
-@pytest.fixture
-def outbox_ws(tmp_path: Path) -> Path:
-    return make_workspace(tmp_path / "ws", issues=SEND_ISSUE)
-
-
-@pytest.fixture
-def mc_ws(tmp_path: Path, mailchimp, monkeypatch) -> Path:
-    monkeypatch.setenv("MAILCHIMP_API_KEY", CANARY_KEY)
-    return make_workspace(
-        tmp_path / "ws",
-        provider="mailchimp",
-        api_url=mailchimp.url,
-        list_id=LIST_ID,
-        issues=SEND_ISSUE,
-    )
+    no_waits(monkeypatch, MailchimpProvider)  # one copy here
 
 
 def outbox_files(ws: Path) -> list[str]:
     return sorted(p.name for p in (ws / "outbox").glob("*")) if (ws / "outbox").exists() else []
-
-
-def record(ws: Path) -> sendrecord.SendRecord | None:
-    return sendrecord.load(ws / "drafts" / "2026-12")
 
 
 # -- --schedule "" is never "now" ---------------------------------------------------------------

@@ -7,20 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from copro_news import sending, sendrecord
+from copro_news import sendrecord
 from copro_news.content import load_issue
 from copro_news.errors import ContentError, RefusedError, UsageError
-from copro_news.providers import http
 from copro_news.sending import SendPlan, SendRequest, send_issue
 from copro_news.workspace import load_workspace
-from tests.conftest import CANARY_KEY, make_workspace
-from tests.send_helpers import LIST_ID, SEND_ISSUE
+from tests.send_helpers import LIST_ID, no_waits
 
 
 @pytest.fixture(autouse=True)
 def fast(monkeypatch):
-    monkeypatch.setattr(http, "BACKOFF", 0.0)
-    monkeypatch.setattr(sending, "RECHECK_DELAY", 0.0)
+    no_waits(monkeypatch)
 
 
 def opened(root: Path):
@@ -65,8 +62,8 @@ def list_messages(root: Path) -> list[Path]:
     return sorted((root / "outbox").glob("2026-12-list-*.eml"))
 
 
-def test_outbox_no_sends_nothing_then_yes_sends_once(tmp_path):
-    root = make_workspace(tmp_path / "ws", issues=SEND_ISSUE)
+def test_outbox_no_sends_nothing_then_yes_sends_once(outbox_ws):
+    root = outbox_ws
     issue = root / "drafts" / "2026-12" / "issue.md"
     issue.write_text(issue.read_text().replace("to everyone", "to everyone ofco-production"))
 
@@ -96,15 +93,8 @@ def test_outbox_no_sends_nothing_then_yes_sends_once(tmp_path):
     assert len(list_messages(root)) == 1
 
 
-def test_mailchimp_no_then_yes_sends_once(tmp_path, mailchimp, monkeypatch):
-    monkeypatch.setenv("MAILCHIMP_API_KEY", CANARY_KEY)
-    root = make_workspace(
-        tmp_path / "ws",
-        provider="mailchimp",
-        api_url=mailchimp.url,
-        list_id=LIST_ID,
-        issues=SEND_ISSUE,
-    )
+def test_mailchimp_no_then_yes_sends_once(mc_ws, mailchimp):
+    root = mc_ws
 
     assert Person(answer=False).send(root).declined
     assert mailchimp.campaigns == {}
@@ -123,8 +113,8 @@ def test_mailchimp_no_then_yes_sends_once(tmp_path, mailchimp, monkeypatch):
     assert mailchimp.total_sends == 1
 
 
-def test_a_test_send_asks_nothing(tmp_path):
-    root = make_workspace(tmp_path / "ws", issues=SEND_ISSUE)
+def test_a_test_send_asks_nothing(outbox_ws):
+    root = outbox_ws
     person = Person(answer=False)
     outcome = person.send(root, SendRequest(test=("me@example.org",), offline=True))
     assert person.plans == []
@@ -133,8 +123,8 @@ def test_a_test_send_asks_nothing(tmp_path):
     assert len(list((root / "outbox").glob("2026-12-test-*.eml"))) == 1
 
 
-def test_a_dry_run_shows_the_plan_and_changes_nothing(tmp_path):
-    root = make_workspace(tmp_path / "ws", issues=SEND_ISSUE)
+def test_a_dry_run_shows_the_plan_and_changes_nothing(outbox_ws):
+    root = outbox_ws
     person = Person(answer=True)
     outcome = person.send(
         root, SendRequest(dry_run=True, schedule="2099-01-05 09:00", offline=True)
@@ -145,8 +135,8 @@ def test_a_dry_run_shows_the_plan_and_changes_nothing(tmp_path):
     assert sendrecord.load(root / "drafts" / "2026-12") is None
 
 
-def test_errors_stop_before_the_question(tmp_path):
-    root = make_workspace(tmp_path / "ws", issues=SEND_ISSUE)
+def test_errors_stop_before_the_question(outbox_ws):
+    root = outbox_ws
     issue = root / "drafts" / "2026-12" / "issue.md"
     issue.write_text(issue.read_text().replace("date: 2026-12-01", "date: someday"))
     person = Person(answer=True)

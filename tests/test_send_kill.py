@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
 import sys
 import time
 
 import pytest
 
 from copro_news import sendrecord
-from tests.conftest import CANARY_KEY, make_workspace, run_cli
-from tests.send_helpers import LIST_ID, SEND_ISSUE
+from tests.conftest import run_cli
+from tests.send_helpers import key_env, send_workspace, start_send, wait_for
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-
-
-def wait_for(predicate, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out")
-        time.sleep(0.02)
 
 
 @pytest.mark.parametrize(
@@ -36,28 +26,15 @@ def wait_for(predicate, timeout: float = 30.0) -> None:
     ids=["create", "last look", "upload", "send"],
 )
 def test_killed_during_a_call_then_run_again_sends_once(mailchimp, tmp_path, method, pattern, nth):
-    ws = make_workspace(
-        tmp_path / "ws",
-        provider="mailchimp",
-        api_url=mailchimp.url,
-        list_id=LIST_ID,
-        issues=SEND_ISSUE,
-    )
-    (tmp_path / "tmp").mkdir()
-    env = {"MAILCHIMP_API_KEY": CANARY_KEY, "TMPDIR": str(tmp_path / "tmp")}
+    ws = send_workspace(tmp_path / "ws", mailchimp)
+    env = key_env(tmp_path, mailchimp)
     mailchimp.fault(method, pattern, kind="slow", delay=5.0, nth=nth)  # done, answered late
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "copro_news", "send", "--yes", "--offline"],
-        cwd=ws,
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = start_send(ws, env, "--offline")
     try:
-        wait_for(lambda: mailchimp.count(method, pattern) == nth)
+        wait_for(lambda: mailchimp.count(method, pattern) == nth, timeout=30.0)
         time.sleep(0.2)
         proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=20)
+        proc.communicate(timeout=20)
     finally:
         if proc.poll() is None:
             proc.kill()

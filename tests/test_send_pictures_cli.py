@@ -5,30 +5,15 @@ after a rerun, a lost answer or a lost send record."""
 from __future__ import annotations
 
 import re
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
 
-from copro_news import sending, sendrecord
-from copro_news.providers import http
+from copro_news import sendrecord
 from copro_news.providers.mailchimp import MailchimpProvider
 from tests.conftest import CANARY_KEY, make_workspace
-from tests.send_helpers import ISSUE_MD, LIST_ID
-
-
-def png(width: int, height: int, colour: bytes) -> bytes:
-    """A real PNG of ``width`` x ``height`` pixels, one colour."""
-    raw = zlib.compress((b"\x00" + colour * width) * height)
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
-
+from tests.helpers import png
+from tests.send_helpers import ISSUE_MD, LIST_ID, no_waits
 
 SUN = png(600, 250, b"\xf0\xa0\x20")
 PAT = png(400, 300, b"\x20\x60\xa0")
@@ -42,10 +27,7 @@ STORY = "---\ntitle: The Cuppa's story\n---\nPat told it.\n\n![Pat at the Cuppa]
 
 @pytest.fixture(autouse=True)
 def fast(monkeypatch):
-    monkeypatch.setattr(http, "BACKOFF", 0.0)
-    monkeypatch.setattr(http, "READ_TIMEOUT", 0.5)
-    monkeypatch.setattr(sending, "RECHECK_DELAY", 0.0)
-    monkeypatch.setattr(MailchimpProvider, "created_resolution", 0.0)  # one copy here
+    no_waits(monkeypatch, MailchimpProvider, read_timeout=0.5)  # one copy here
 
 
 @pytest.fixture

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -13,34 +11,9 @@ import pytest
 
 from copro_news import sendrecord
 from tests.conftest import CANARY_KEY, make_workspace, on_terminal, run_cli
-from tests.send_helpers import LIST_ID, SEND_ISSUE
+from tests.send_helpers import SEND_ISSUE, key_env, send_workspace, start_send, wait_for
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-
-
-def env_for(tmp_path: Path) -> dict[str, str]:
-    tmp = tmp_path / "tmp"
-    tmp.mkdir(exist_ok=True)
-    return {"MAILCHIMP_API_KEY": CANARY_KEY, "TMPDIR": str(tmp)}
-
-
-def start_send(ws: Path, env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "copro_news", "send", "--yes"],
-        cwd=ws,
-        env={**os.environ, **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def wait_for(predicate, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out")
-        time.sleep(0.02)
 
 
 @pytest.mark.parametrize(
@@ -51,14 +24,8 @@ def wait_for(predicate, timeout: float = 20.0) -> None:
     ],
 )
 def test_ctrl_c_while_waiting_then_rerun_sends_once(mailchimp, tmp_path, method, pattern, phase):
-    ws = make_workspace(
-        tmp_path / "ws",
-        provider="mailchimp",
-        api_url=mailchimp.url,
-        list_id=LIST_ID,
-        issues=SEND_ISSUE,
-    )
-    env = env_for(tmp_path)
+    ws = send_workspace(tmp_path / "ws", mailchimp)
+    env = key_env(tmp_path, mailchimp)
     mailchimp.fault(method, pattern, kind="slow", delay=5.0)  # done at once, answered late
     proc = start_send(ws, env)
     try:
@@ -92,14 +59,8 @@ def test_ctrl_c_while_waiting_then_rerun_sends_once(mailchimp, tmp_path, method,
 
 
 def test_the_api_key_appears_nowhere(mailchimp, tmp_path):
-    ws = make_workspace(
-        tmp_path / "ws",
-        provider="mailchimp",
-        api_url=mailchimp.url,
-        list_id=LIST_ID,
-        issues=SEND_ISSUE,
-    )
-    env = env_for(tmp_path)
+    ws = send_workspace(tmp_path / "ws", mailchimp)
+    env = key_env(tmp_path, mailchimp)
     results = [
         run_cli(["draft"], cwd=ws, env=env),
         run_cli(["send", "--test", "me@example.org"], cwd=ws, env=env),

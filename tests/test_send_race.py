@@ -14,8 +14,6 @@ Several pairs run at once, each against a stand-in of its own.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -24,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CANARY_KEY, make_workspace
+from tests.conftest import CANARY_KEY
 from tests.fake_mailchimp import FakeMailchimp
-from tests.send_helpers import LIST_ID, SEND_ISSUE
+from tests.send_helpers import LIST_ID, two_clones_send
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX processes")
 
@@ -56,55 +54,19 @@ class Run:
     records: list[str | None]
 
 
-def send_yes(ws: Path, env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "copro_news", "send", "--yes", "--offline"],
-        cwd=ws,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
 def one_run(root: Path, held: str, delay: float) -> Run:
     """Two clones send the same issue; the call ``held`` ("GET /campaigns") of both goes at
     the same instant, or the second's ``delay`` seconds after the first's."""
-    from copro_news import sendrecord
-
     with FakeMailchimp(key=CANARY_KEY) as fake:
         fake.add_list(LIST_ID, "Team update", 312)
         method, path = held.split()
         fake.hold(method, path, parties=2, delays=(0.0, delay))
-        tmp = root / "tmp"
-        tmp.mkdir(parents=True)
-        env = {
-            **os.environ,
-            "MAILCHIMP_API_KEY": CANARY_KEY,
-            "TMPDIR": str(tmp),
-            "HOME": str(root / "home"),
-        }
-        clones = [
-            make_workspace(
-                root / name,
-                provider="mailchimp",
-                api_url=fake.url,
-                list_id=LIST_ID,
-                issues=SEND_ISSUE,
-            )
-            for name in ("alice", "bob")
-        ]
-        procs = [send_yes(ws, env) for ws in clones]
-        outputs = [p.communicate(timeout=120) for p in procs]
-        records = []
-        for ws in clones:
-            rec = sendrecord.load(ws / "drafts" / "2026-12")
-            records.append(rec.state if rec is not None else None)
+        codes, errors, records = two_clones_send(root, fake)
         return Run(
             held=held,
             delay=delay,
-            codes=[p.returncode for p in procs],
-            errors=[err for _out, err in outputs],
+            codes=codes,
+            errors=errors,
             sends=fake.total_sends,
             campaigns_left=len(fake.campaigns),
             created=fake.count("POST", "/campaigns"),

@@ -2,58 +2,38 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from copro_news import sending, sendrecord
-from copro_news.credentials import Secret
 from copro_news.errors import ProviderError, RefusedError, UsageError
-from copro_news.providers import http
 from copro_news.providers.mailchimp import MailchimpProvider
 from copro_news.sending import SendFlow, parse_schedule
 from tests.conftest import CANARY_KEY
-from tests.send_helpers import LIST_ID, message
+from tests.send_helpers import (
+    LIST_ID,
+    client,
+    ctrl_c_at,
+    message,
+    no_waits,
+    send_flow,
+    send_until_done,
+)
 
 LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture(autouse=True)
 def fast(monkeypatch):
-    monkeypatch.setattr(http, "BACKOFF", 0.0)
-    monkeypatch.setattr(http, "READ_TIMEOUT", 0.25)
-    monkeypatch.setattr(sending, "RECHECK_DELAY", 0.0)
     # One copy of the workspace here: no wait for another copy's campaign (see
     # test_send_copies.py for that).
-    monkeypatch.setattr(MailchimpProvider, "created_resolution", 0.0)
-
-
-def make_sender(fake, folder, msg=None, **kw):
-    provider = MailchimpProvider(Secret(CANARY_KEY), api_url=fake.url)
-    return SendFlow(provider, folder, msg or message(), LIST_ID, **kw)
-
-
-def send_until_done(fake, folder, when=None, attempts=4):
-    """Run `send` as a person would after each failure: again, until it is done or refused."""
-    errors = []
-    for _ in range(attempts):
-        try:
-            s = make_sender(fake, folder)
-            s.plan(when)
-            s.send(when)
-            return errors
-        except RefusedError as e:
-            assert "already" in e.message, e.message
-            return errors
-        except ProviderError as e:
-            errors.append(e)
-    raise AssertionError(f"still failing after {attempts} runs: {errors}")
+    no_waits(monkeypatch, MailchimpProvider, read_timeout=0.25)
 
 
 def test_whole_flow_test_then_send(mailchimp, tmp_path):
-    out = make_sender(mailchimp, tmp_path).send_test(["me@example.org", "you@example.org"])
+    out = send_flow(mailchimp, tmp_path).send_test(["me@example.org", "you@example.org"])
     camp = mailchimp.only_campaign()
     rec = sendrecord.load(tmp_path)
     assert rec is not None and rec.state == "tested"
@@ -63,7 +43,7 @@ def test_whole_flow_test_then_send(mailchimp, tmp_path):
     assert "*|UNSUB|*" in camp.html
     assert out.done[-1] == "sent a test to me@example.org, you@example.org"
 
-    s = make_sender(mailchimp, tmp_path)
+    s = send_flow(mailchimp, tmp_path)
     plan = s.plan()
     assert (plan.list.name, plan.list.members) == ("Team update", 312)
     assert plan.last_test is not None and not plan.content_changed_since_test
@@ -77,18 +57,18 @@ def test_whole_flow_test_then_send(mailchimp, tmp_path):
     assert mailchimp.count("PUT", "/campaigns/*/content") == 1  # unchanged: not uploaded twice
 
     with pytest.raises(RefusedError, match=r"already went out on .* to .Team update."):
-        make_sender(mailchimp, tmp_path).plan()
+        send_flow(mailchimp, tmp_path).plan()
     with pytest.raises(RefusedError, match="already went out"):
-        make_sender(mailchimp, tmp_path).send()
+        send_flow(mailchimp, tmp_path).send()
     with pytest.raises(RefusedError, match="already went out"):
-        make_sender(mailchimp, tmp_path).send_test(["me@example.org"])
+        send_flow(mailchimp, tmp_path).send_test(["me@example.org"])
     assert mailchimp.total_sends == 1
 
 
 def test_content_changed_after_the_test_is_uploaded_again(mailchimp, tmp_path):
-    make_sender(mailchimp, tmp_path).send_test(["me@example.org"])
+    send_flow(mailchimp, tmp_path).send_test(["me@example.org"])
     changed = message(html="<p>Hello again</p>*|UNSUB|*")
-    s = make_sender(mailchimp, tmp_path, changed)
+    s = send_flow(mailchimp, tmp_path, changed)
     plan = s.plan()
     assert plan.content_changed_since_test and plan.content_to_upload
     s.send()
@@ -100,7 +80,7 @@ def test_content_changed_after_the_test_is_uploaded_again(mailchimp, tmp_path):
 
 
 def test_dry_run_changes_nothing(mailchimp, tmp_path):
-    s = make_sender(mailchimp, tmp_path, dry_run=True)
+    s = send_flow(mailchimp, tmp_path, dry_run=True)
     s.plan()
     out = s.send()
     assert out.done == [
@@ -114,15 +94,14 @@ def test_dry_run_changes_nothing(mailchimp, tmp_path):
 
 
 def test_unknown_list_is_refused_before_anything_is_created(mailchimp, tmp_path):
-    provider = MailchimpProvider(Secret(CANARY_KEY), api_url=mailchimp.url)
-    s = SendFlow(provider, tmp_path, message(), "nosuchlist")
+    s = SendFlow(client(mailchimp), tmp_path, message(), "nosuchlist")
     with pytest.raises(ProviderError, match="has no list 'nosuchlist'"):
         s.plan()
     assert mailchimp.campaigns == {}
 
 
 def test_missing_unsubscribe_link_is_refused(mailchimp, tmp_path):
-    s = make_sender(mailchimp, tmp_path, message(html="<p>no link</p>"))
+    s = send_flow(mailchimp, tmp_path, message(html="<p>no link</p>"))
     with pytest.raises(ProviderError, match=r"\*\|UNSUB\|\*"):
         s.send_test(["me@example.org"])
     assert mailchimp.count("PUT", "/campaigns/*/content") == 0
@@ -157,7 +136,7 @@ def test_every_fault_at_every_step_sends_once(mailchimp, tmp_path, step, fault):
     assert camp.doc["status"] == "sent"
     assert sendrecord.load(tmp_path).state == "sent"
     with pytest.raises(RefusedError, match="already went out"):
-        make_sender(mailchimp, tmp_path).plan()
+        send_flow(mailchimp, tmp_path).plan()
     assert mailchimp.total_sends == 1
 
 
@@ -174,7 +153,7 @@ def test_faults_during_a_test_send_keep_one_campaign(mailchimp, tmp_path, step, 
     mailchimp.fault(*step, **fault)
     for _ in range(3):
         try:
-            make_sender(mailchimp, tmp_path).send_test(["me@example.org"])
+            send_flow(mailchimp, tmp_path).send_test(["me@example.org"])
             break
         except ProviderError:
             continue
@@ -188,30 +167,24 @@ def test_lost_answer_to_create_is_found_by_marker_on_the_next_run(mailchimp, tmp
     mailchimp.fault("POST", "/campaigns", kind="drop-after")
     mailchimp.fault("GET", "/campaigns", kind="error", status=500, nth=2, times=10)
     with pytest.raises(ProviderError):
-        make_sender(mailchimp, tmp_path).send_test(["me@example.org"])
+        send_flow(mailchimp, tmp_path).send_test(["me@example.org"])
     rec = sendrecord.load(tmp_path)
     assert rec.phase == "create_requested" and rec.campaign_id is None
     mailchimp.faults.clear()
-    make_sender(mailchimp, tmp_path).send_test(["me@example.org"])
+    send_flow(mailchimp, tmp_path).send_test(["me@example.org"])
     camp = mailchimp.only_campaign()
     assert sendrecord.load(tmp_path).campaign_id == camp.doc["id"]
     assert mailchimp.count("POST", "/campaigns") == 1
 
 
 def test_interrupted_just_before_the_send_call(mailchimp, tmp_path):
-    @contextmanager
-    def stop_at_send(text):
-        if text.startswith("Sending through"):
-            raise KeyboardInterrupt
-        yield
-
-    s = make_sender(mailchimp, tmp_path, progress=stop_at_send)
+    s = send_flow(mailchimp, tmp_path, progress=ctrl_c_at("Sending through"))
     s.plan()
     with pytest.raises(KeyboardInterrupt):
         s.send()
     assert sendrecord.load(tmp_path).phase == "send_requested"
     assert mailchimp.total_sends == 0
-    s = make_sender(mailchimp, tmp_path)
+    s = send_flow(mailchimp, tmp_path)
     assert s.plan().resuming
     s.send()
     assert mailchimp.only_campaign().sends == 1
@@ -222,24 +195,24 @@ def test_lost_send_record_still_refuses_a_second_send(mailchimp, tmp_path):
     send_until_done(mailchimp, tmp_path)
     sendrecord.path_for(tmp_path).unlink()
     with pytest.raises(RefusedError, match=r"already went out .*\(campaign"):
-        make_sender(mailchimp, tmp_path).plan()
+        send_flow(mailchimp, tmp_path).plan()
     assert len(mailchimp.campaigns) == 1
 
 
 def test_sent_elsewhere_is_seen_and_recorded(mailchimp, tmp_path):
-    make_sender(mailchimp, tmp_path).send_test(["me@example.org"])
+    send_flow(mailchimp, tmp_path).send_test(["me@example.org"])
     camp = mailchimp.only_campaign()
     camp.doc["status"] = "sending"  # sent from the web app meanwhile
     camp.doc["send_time"] = "2026-11-20T10:00:00+00:00"
     with pytest.raises(RefusedError, match="already went out on Fri 20 Nov 2026 10:00"):
-        make_sender(mailchimp, tmp_path).plan()
+        send_flow(mailchimp, tmp_path).plan()
     assert sendrecord.load(tmp_path).state == "sent"
 
 
 def test_several_campaigns_with_the_marker_the_oldest_goes_and_the_others_are_deleted(
     mailchimp, tmp_path
 ):
-    make_sender(mailchimp, tmp_path).send_test(["me@example.org"])
+    send_flow(mailchimp, tmp_path).send_test(["me@example.org"])
     rec = sendrecord.load(tmp_path)
     first = mailchimp.only_campaign()
     clone = dict(first.doc, id="feedbeef00")  # made by this copy in the same second
@@ -248,7 +221,7 @@ def test_several_campaigns_with_the_marker_the_oldest_goes_and_the_others_are_de
     rec.phase = "create_requested"  # the answer was lost: which one is the record's?
     sendrecord.save(tmp_path, rec)
     oldest = min(mailchimp.campaigns)  # the same second: every copy orders them by id
-    s = make_sender(mailchimp, tmp_path)
+    s = send_flow(mailchimp, tmp_path)
     assert s.plan().campaign.id == oldest
     s.send()
     assert list(mailchimp.campaigns) == [oldest] and mailchimp.deleted == [
@@ -262,7 +235,7 @@ def test_schedule_cancel_and_reschedule(mailchimp, tmp_path):
     mailchimp.clock = lambda: datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
     now = mailchimp.clock()
     when = parse_schedule("2027-03-28 09:00", LONDON, now=now, step_minutes=15)
-    s = make_sender(mailchimp, tmp_path, zone=LONDON, clock=lambda: now)
+    s = send_flow(mailchimp, tmp_path, zone=LONDON, clock=lambda: now)
     s.plan(when)
     s.send(when)
     camp = mailchimp.only_campaign()
@@ -271,16 +244,16 @@ def test_schedule_cancel_and_reschedule(mailchimp, tmp_path):
     rec = sendrecord.load(tmp_path)
     assert rec.state == "scheduled" and rec.scheduled_for == "2027-03-28T08:00:00+00:00"
     with pytest.raises(RefusedError, match="is already scheduled for Sun 28 Mar 2027 09:00 BST"):
-        make_sender(mailchimp, tmp_path, zone=LONDON).plan()
+        send_flow(mailchimp, tmp_path, zone=LONDON).plan()
 
-    make_sender(mailchimp, tmp_path).cancel()
+    send_flow(mailchimp, tmp_path).cancel()
     assert camp.doc["status"] == "paused"
     assert sendrecord.load(tmp_path).state == "drafted"
     with pytest.raises(RefusedError, match="not scheduled"):
-        make_sender(mailchimp, tmp_path).cancel()
+        send_flow(mailchimp, tmp_path).cancel()
 
     earlier = parse_schedule("2027-03-27 09:00", LONDON, now=now, step_minutes=15)
-    make_sender(mailchimp, tmp_path).send(earlier)
+    send_flow(mailchimp, tmp_path).send(earlier)
     assert camp.doc["send_time"] == "2027-03-27T09:00:00+00:00"  # 09:00 GMT, the day before
     assert len(mailchimp.campaigns) == 1 and camp.sends == 0
 
@@ -316,8 +289,8 @@ def test_send_costs_the_same_calls_whatever_the_list_size(tmp_path):
             fake.add_list(LIST_ID, "Team update", members)
             folder = tmp_path / str(members)
             folder.mkdir()
-            make_sender(fake, folder).send_test(["me@example.org"])
-            s = make_sender(fake, folder)
+            send_flow(fake, folder).send_test(["me@example.org"])
+            s = send_flow(fake, folder)
             s.plan()
             s.send()
             assert fake.violations == []
@@ -332,5 +305,5 @@ def test_a_campaign_still_sending_counts_as_sent(mailchimp, tmp_path):
     assert mailchimp.only_campaign().doc["status"] == "sending"
     assert sendrecord.load(tmp_path).state == "sent"
     with pytest.raises(RefusedError, match="already went out"):
-        make_sender(mailchimp, tmp_path).send()
+        send_flow(mailchimp, tmp_path).send()
     assert mailchimp.total_sends == 1

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from tests.conftest import SETTINGS, build_file_tree
-from tests.test_real_issue import png
+from tests.helpers import png
 
 BASE_URL = "https://example.org/news/"
 WEB_EXTRA = f'\n[web]\nbase_url = "{BASE_URL}"\n'
