@@ -245,6 +245,28 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 20.0) -> None:
         time.sleep(0.02)
 
 
+def stop_send(
+    ws: Path,
+    env: dict[str, str],
+    args: tuple[str, ...],
+    ready: Callable[[], bool],
+    sig: int,
+    timeout: float = 20.0,
+) -> tuple[int, str]:
+    """Start ``send --yes ARGS`` in ``ws``; once ``ready()`` (and a moment more), send it
+    ``sig`` (SIGINT: Ctrl-C; SIGKILL: kill -9). Its exit code, and what it said on stderr."""
+    proc = start_send(ws, env, *args)
+    try:
+        wait_for(ready, timeout)
+        time.sleep(0.2)
+        proc.send_signal(sig)
+        _out, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    return proc.returncode, err
+
+
 def two_clones_send(root: Path, fake: StandIn) -> tuple[list[int], list[str], list[str | None]]:
     """Two clones of the workspace (alice and bob: the same issue, no send.json) run ``send
     --yes --offline`` at the same time through ``fake``: their exit codes, what each said on

@@ -12,7 +12,7 @@ import pytest
 
 from copro_news import sendrecord
 from tests.conftest import CANARY_KEY, run_cli
-from tests.send_helpers import key_env, send_workspace, start_send, wait_for
+from tests.send_helpers import key_env, send_workspace, stop_send
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -39,16 +39,10 @@ def test_ctrl_c_while_waiting_then_rerun_sends_once(buttondown, tmp_path, method
     ws = send_workspace(tmp_path / "ws", buttondown)
     env = key_env(tmp_path, buttondown)
     buttondown.fault(method, pattern, kind="slow", delay=5.0)  # done at once, answered late
-    proc = start_send(ws, env, "--offline")
-    try:
-        wait_for(lambda: buttondown.count(method, pattern) == 1)
-        time.sleep(0.2)
-        proc.send_signal(signal.SIGINT)
-        _out, err = proc.communicate(timeout=20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 130, err
+    code, err = stop_send(
+        ws, env, ("--offline",), lambda: buttondown.count(method, pattern) == 1, signal.SIGINT
+    )
+    assert code == 130, err
     assert err.rstrip().endswith("Stopped.")
     assert "Traceback" not in err
     rec = sendrecord.load(ws / "drafts" / "2026-12")
@@ -84,16 +78,8 @@ def test_killed_at_any_step_then_rerun_sends_once(buttondown, tmp_path, step, ki
     ws = send_workspace(tmp_path / "ws", buttondown)
     env = key_env(tmp_path, buttondown)
     fault = buttondown.fault(*step, kind=kind, delay=1.5)
-    proc = start_send(ws, env, "--offline")
-    try:
-        wait_for(lambda: fault.fired == 1)
-        time.sleep(0.2)
-        proc.kill()
-        proc.communicate(timeout=20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == -signal.SIGKILL
+    code, _err = stop_send(ws, env, ("--offline",), lambda: fault.fired == 1, signal.SIGKILL)
+    assert code == -signal.SIGKILL
     send_again_until_done(ws, env)
     time.sleep(1.6)  # the request the killed process left behind is answered by now
     email = buttondown.only_email()

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import signal
 import sys
-import time
 
 import pytest
 
 from copro_news import sendrecord
 from tests.conftest import run_cli
-from tests.send_helpers import key_env, send_workspace, start_send, wait_for
+from tests.send_helpers import key_env, send_workspace, stop_send
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -29,16 +28,15 @@ def test_killed_during_a_call_then_run_again_sends_once(mailchimp, tmp_path, met
     ws = send_workspace(tmp_path / "ws", mailchimp)
     env = key_env(tmp_path, mailchimp)
     mailchimp.fault(method, pattern, kind="slow", delay=5.0, nth=nth)  # done, answered late
-    proc = start_send(ws, env, "--offline")
-    try:
-        wait_for(lambda: mailchimp.count(method, pattern) == nth, timeout=30.0)
-        time.sleep(0.2)
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate(timeout=20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == -signal.SIGKILL
+    code, _err = stop_send(
+        ws,
+        env,
+        ("--offline",),
+        lambda: mailchimp.count(method, pattern) == nth,
+        signal.SIGKILL,
+        timeout=30.0,
+    )
+    assert code == -signal.SIGKILL
 
     r = run_cli(["send", "--yes", "--offline"], cwd=ws, env=env)
     if method == "POST" and "send" in pattern:  # it went before the kill: said, not re-sent

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import signal
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from copro_news import sendrecord
 from tests.conftest import CANARY_KEY, make_workspace, on_terminal, run_cli
-from tests.send_helpers import SEND_ISSUE, key_env, send_workspace, start_send, wait_for
+from tests.send_helpers import SEND_ISSUE, key_env, send_workspace, stop_send
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -27,16 +26,8 @@ def test_ctrl_c_while_waiting_then_rerun_sends_once(mailchimp, tmp_path, method,
     ws = send_workspace(tmp_path / "ws", mailchimp)
     env = key_env(tmp_path, mailchimp)
     mailchimp.fault(method, pattern, kind="slow", delay=5.0)  # done at once, answered late
-    proc = start_send(ws, env)
-    try:
-        wait_for(lambda: mailchimp.count(method, pattern) == 1)
-        time.sleep(0.2)
-        proc.send_signal(signal.SIGINT)
-        _out, err = proc.communicate(timeout=20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 130, err
+    code, err = stop_send(ws, env, (), lambda: mailchimp.count(method, pattern) == 1, signal.SIGINT)
+    assert code == 130, err
     assert err.rstrip().endswith("Stopped.")
     assert "Traceback" not in err
     rec = sendrecord.load(ws / "drafts" / "2026-12")
