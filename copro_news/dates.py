@@ -10,6 +10,16 @@ from datetime import date, datetime, time
 from functools import lru_cache
 
 EN_DASH = "\u2013"
+#: The weekdays as people write them, Monday being 0: "Tuesday", "Tue", "Tues".
+WEEKDAYS = {
+    "monday": 0, "mon": 0,
+    "tuesday": 1, "tue": 1, "tues": 1,
+    "wednesday": 2, "wed": 2, "weds": 2,
+    "thursday": 3, "thu": 3, "thur": 3, "thurs": 3,
+    "friday": 4, "fri": 4,
+    "saturday": 5, "sat": 5,
+    "sunday": 6, "sun": 6,
+}  # fmt: skip
 
 
 @lru_cache(maxsize=16)

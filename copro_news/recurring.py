@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from copro_news.dates import WEEKDAYS
+
 ORDINALS = {
     "first": 1, "1st": 1,
     "second": 2, "2nd": 2,
@@ -19,22 +21,12 @@ ORDINALS = {
     "fourth": 4, "4th": 4,
     "last": -1,
 }  # fmt: skip
-WEEKDAYS = {
-    "monday": 0, "mon": 0,
-    "tuesday": 1, "tue": 1, "tues": 1,
-    "wednesday": 2, "wed": 2, "weds": 2,
-    "thursday": 3, "thu": 3, "thur": 3, "thurs": 3,
-    "friday": 4, "fri": 4,
-    "saturday": 5, "sat": 5,
-    "sunday": 6, "sun": 6,
-}  # fmt: skip
 _RULE = re.compile(
     rf"^(?:every\s+)?(?P<nth>{'|'.join(ORDINALS)})\s+(?P<day>{'|'.join(WEEKDAYS)})"
     r"(?:\s+of\s+(?:the|each|every)\s+month)?$"
 )
 _ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _WORDS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
-EXAMPLE = "first tuesday"
 FORMS = "first, second, third, fourth or last, and a weekday"
 
 

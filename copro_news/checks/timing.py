@@ -10,20 +10,12 @@ from typing import TYPE_CHECKING
 
 from copro_news.checks.registry import Context, rule
 from copro_news.checks.source import headings, spans
+from copro_news.dates import WEEKDAYS
 from copro_news.problems import Problem, plural
 
 if TYPE_CHECKING:
     from copro_news.content import Issue
 
-WEEKDAYS = {
-    "monday": 0, "mon": 0,
-    "tuesday": 1, "tue": 1, "tues": 1,
-    "wednesday": 2, "wed": 2, "weds": 2,
-    "thursday": 3, "thu": 3, "thur": 3, "thurs": 3,
-    "friday": 4, "fri": 4,
-    "saturday": 5, "sat": 5,
-    "sunday": 6, "sun": 6,
-}  # fmt: skip
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
 MONTHS["sept"] = 9
