@@ -61,11 +61,14 @@ def unsubscribe_placeholder(settings: Settings, provider: str | None = None) -> 
 ImageLookup = Callable[[str], LocalImage | None]
 
 
-@lru_cache(maxsize=1)
-def _html_renderer() -> Any:
-    """The Markdown parser with the email's own way of writing an image: a picture of the
-    issue folder as its cid:, every picture with a width no wider than the column and
-    max-width: 100%, so that none makes the email wider than a phone."""
+#: How a Markdown image is written: (the address shown, the attributes after alt and title),
+#: from its address and what the render's ``images`` lookup found there (None: nothing).
+Picture = Callable[[str, Any], tuple[str, list[tuple[str, str]]]]
+
+
+def _renderer(picture: Picture) -> Any:
+    """A copy of the Markdown parser with a renderer of its own, whose images ``picture``
+    writes; a render's ``env["images"]`` looks up the picture an image address names."""
     from copy import copy
     from html import escape
     from urllib.parse import unquote
@@ -79,19 +82,30 @@ def _html_renderer() -> Any:
         token = tokens[idx]
         src = str(token.attrGet("src") or "")
         alt = self.renderInlineAsText(token.children or [], options, env)
-        lookup: ImageLookup | None = env.get("images")
-        local = lookup(unquote(src)) if lookup is not None else None
-        attrs = [("src", local.src if local else src), ("alt", alt)]
+        lookup = env.get("images")
+        shown, after = picture(src, lookup(unquote(src)) if lookup is not None else None)
+        attrs = [("src", shown), ("alt", alt)]
         if token.attrGet("title"):
             attrs.append(("title", str(token.attrGet("title"))))
-        if local is not None:
-            attrs.append(("width", str(local.shown_width(COLUMN_WIDTH))))
-        attrs.append(("style", IMAGE_STYLE))
-        shown = " ".join(f'{k}="{escape(v, quote=True)}"' for k, v in attrs)
-        return f"<img {shown}>"
+        return "<img " + " ".join(f'{k}="{escape(v, quote=True)}"' for k, v in attrs + after) + ">"
 
     md.add_render_rule("image", image)
     return md
+
+
+def _email_picture(src: str, local: LocalImage | None) -> tuple[str, list[tuple[str, str]]]:
+    """The email's way: a picture of the issue folder as its cid:, with a width no wider
+    than the column, and every picture max-width: 100%, so that none makes the email wider
+    than a phone."""
+    if local is None:
+        return src, [("style", IMAGE_STYLE)]
+    return local.src, [("width", str(local.shown_width(COLUMN_WIDTH))), ("style", IMAGE_STYLE)]
+
+
+@lru_cache(maxsize=1)
+def _html_renderer() -> Any:
+    """The Markdown parser with the email's own way of writing an image (:func:`_email_picture`)."""
+    return _renderer(_email_picture)
 
 
 def markdown_html(text: str, images: ImageLookup | None = None) -> str:
@@ -112,33 +126,19 @@ WebImage = tuple[str, int, int]
 WebImageLookup = Callable[[str], WebImage | None]
 
 
+def _web_picture(src: str, local: WebImage | None) -> tuple[str, list[tuple[str, str]]]:
+    """The web edition's way: a picture of the issue folder at its address beside the page,
+    with its size (so the page does not jump while it loads), and no style."""
+    if local is None:
+        return src, []
+    return local[0], [("width", str(local[1])), ("height", str(local[2]))]
+
+
 @lru_cache(maxsize=1)
 def _web_renderer() -> Any:
-    """The Markdown parser with the web edition's way of writing: a picture of the issue
-    folder at its address beside the page, with its size (so the page does not jump while it
-    loads) and no style; each heading moved by ``shift`` levels to sit under the page's own."""
-    from copy import copy
-    from html import escape
-    from urllib.parse import unquote
-
-    from markdown_it.renderer import RendererHTML
-
-    md = copy(parser())
-    md.renderer = RendererHTML(md)
-
-    def image(self: Any, tokens: list[Any], idx: int, options: Any, env: dict[str, Any]) -> str:
-        token = tokens[idx]
-        src = str(token.attrGet("src") or "")
-        alt = self.renderInlineAsText(token.children or [], options, env)
-        lookup: WebImageLookup | None = env.get("images")
-        local = lookup(unquote(src)) if lookup is not None else None
-        attrs = [("src", local[0] if local else src), ("alt", alt)]
-        if token.attrGet("title"):
-            attrs.append(("title", str(token.attrGet("title"))))
-        if local is not None:
-            attrs += [("width", str(local[1])), ("height", str(local[2]))]
-        shown = " ".join(f'{k}="{escape(v, quote=True)}"' for k, v in attrs)
-        return f"<img {shown}>"
+    """The Markdown parser with the web edition's way of writing an image (:func:`_web_picture`),
+    and each heading moved by ``env["shift"]`` levels to sit under the page's own."""
+    md = _renderer(_web_picture)
 
     def heading(self: Any, tokens: list[Any], idx: int, options: Any, env: dict[str, Any]) -> str:
         token = tokens[idx]
@@ -146,7 +146,6 @@ def _web_renderer() -> Any:
         closing = "/" if token.nesting == -1 else ""
         return f"<{closing}h{level}>" + ("\n" if closing else "")
 
-    md.add_render_rule("image", image)
     md.add_render_rule("heading_open", heading)
     md.add_render_rule("heading_close", heading)
     return md
