@@ -1032,6 +1032,15 @@ def _convert(
         )
         return False
 
+    def usable(when: date) -> date | None:
+        """``when`` if it is in range and, with a time, a time the clock shows; else None
+        (and the problem reported)."""
+        if not in_range(when):
+            return None
+        if isinstance(when, datetime) and not _check_wall_time(key, when, line, report):
+            return None
+        return when
+
     if value is None or value == "":
         return None  # empty optional field; a required one is reported by the caller
     kind = spec.kind
@@ -1080,11 +1089,7 @@ def _convert(
             else:
                 invalid("a date (YYYY-MM-DD)", f" (or with a time: {key}: {spec.example} 17:00)")
             return None
-        if not in_range(when):
-            return None
-        if isinstance(when, datetime) and not _check_wall_time(key, when, line, report):
-            return None
-        return when
+        return usable(when)
     if kind == "end":
         t = _parse_time(raw, value)
         if t is not None:
@@ -1096,11 +1101,7 @@ def _convert(
                 " (or the last day of an event over several days: end: 2026-12-02)",
             )
             return None
-        if not in_range(when):
-            return None
-        if isinstance(when, datetime) and not _check_wall_time(key, when, line, report):
-            return None
-        return when
+        return usable(when)
     if kind == "repeat":
         from copro_news.recurring import FORMS, parse
 
