@@ -64,9 +64,7 @@ def template_syntax(issue: Issue, ctx: Context) -> Iterator[Problem]:
         return
     # What the issue's files do not hold comes from the settings or a template.
     built = "\n".join((ctx.build.subject, ctx.build.preheader, ctx.build.html))
-    if info.unsubscribe:
-        built = built.replace(info.unsubscribe, "")
-    rest = [t for t in tags if t in built and t not in found_in_files]
+    rest = [t for t in info.template_tags_in(built) if t not in found_in_files]
     if not rest:
         return
     in_settings = any(t in settings_text(ctx) for t in rest)

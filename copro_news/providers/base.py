@@ -12,7 +12,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from copro_news.errors import ProviderError
 
 if TYPE_CHECKING:
     from copro_news.images import LocalImage
@@ -104,6 +106,31 @@ def oldest_first(campaigns: Collection[Campaign]) -> list[Campaign]:
 
     never = datetime.max.replace(tzinfo=UTC)
     return sorted(campaigns, key=lambda c: (c.created or never, c.id))
+
+
+def parse_time(text: Any) -> datetime | None:
+    """A time in a provider's answer (ISO 8601; UTC when it says no offset); None when it
+    gives none that can be read."""
+    from datetime import UTC
+
+    if not text:
+        return None
+    try:
+        when = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def picture_address(url: Any, label: str, name: str) -> str:
+    """The web address a file store gave the picture ``name``; a ProviderError when it gave
+    none (it kept the picture: the next run finds it by its name)."""
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        raise ProviderError(
+            f"{label} kept the picture {name} but gave no address for it.",
+            "Run the command again: it finds the picture by its name.",
+        )
+    return url
 
 
 class Provider(ABC):

@@ -52,8 +52,11 @@ from copro_news.providers.base import (
     Message,
     Provider,
     oldest_first,
+    parse_time,
+    picture_address,
 )
 from copro_news.providers.http import HttpClient, OutcomeUnknown
+from copro_news.providers.registry import PROVIDERS
 from copro_news.secret import Secret
 
 if TYPE_CHECKING:
@@ -62,12 +65,11 @@ if TYPE_CHECKING:
 API_URL = "https://api.buttondown.com/v1"
 #: The API version copro-news speaks: defaults (the ids, the email list's filter) follow it.
 API_VERSION = "2026-04-01"
-#: ``[provider] list`` left empty: the newsletter of the API key.
-THE_NEWSLETTER = "newsletter"
-#: The unsubscribe link Buttondown fills in for each subscriber (as in the registry's row).
-UNSUBSCRIBE_TAG = "{{ unsubscribe_url }}"
-#: What opens a Django template tag: Buttondown would fill it in.
-TEMPLATE_TAGS = ("{{", "{%", "{#")
+#: What the rest of copro-news knows of Buttondown: its list when ``[provider] list`` is
+#: empty (the newsletter of the API key), its unsubscribe link, its template tags.
+ROW = PROVIDERS["buttondown"]
+THE_NEWSLETTER = ROW.default_list
+UNSUBSCRIBE_TAG = ROW.unsubscribe
 FANCY = "<!-- buttondown-editor-mode: fancy -->"
 
 STATUSES: dict[str, CampaignStatus] = {
@@ -163,12 +165,6 @@ def title_of(email: dict[str, Any]) -> str:
         return ""
     issue = marker.split(":")[1]
     return f"copro-news {issue} [{marker}]"
-
-
-def template_tags_in(text: str) -> list[str]:
-    """The Django template tags Buttondown would fill in, other than the unsubscribe link."""
-    rest = text.replace(UNSUBSCRIBE_TAG, "")
-    return [tag for tag in TEMPLATE_TAGS if tag in rest]
 
 
 # --- the body -----------------------------------------------------------------------------------
@@ -297,7 +293,7 @@ class ButtondownProvider(Provider):
                 raise CredentialsError(
                     "Buttondown did not accept the API key"
                     + (f" ({e.detail.rstrip('.')})." if e.detail else "."),
-                    "Check the key with 'copro-news login buttondown', or set BUTTONDOWN_API_KEY.",
+                    ROW.key_hint,
                 ) from None
             if _about_the_plan(e):
                 raise _plan_error(e, feature) from None
@@ -318,8 +314,10 @@ class ButtondownProvider(Provider):
             list_id=str(newsletter.get("id") or ""),
             list_name=str(newsletter.get("name") or ""),
             recipients=analytics.get("recipients") if analytics else None,
-            created=_time(doc.get("creation_date")),
-            send_time=_time(doc.get("publish_date")) if status != CampaignStatus.DRAFT else None,
+            created=parse_time(doc.get("creation_date")),
+            send_time=parse_time(doc.get("publish_date"))
+            if status != CampaignStatus.DRAFT
+            else None,
             emails_sent=analytics.get("recipients") if analytics else None,
             archive_url=str(doc.get("absolute_url") or ""),
             provider_status=raw,
@@ -525,12 +523,7 @@ class ButtondownProvider(Provider):
             key=f"{image.upload_name}:upload:{self._run}",
         )
         url = doc.get("image") if isinstance(doc, dict) else None
-        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
-            raise ProviderError(
-                f"Buttondown kept the picture {image.upload_name} but gave no address for it.",
-                "Run the command again: it finds the picture by its name.",
-            )
-        return url
+        return picture_address(url, self.label, image.upload_name)
 
     def send_test(self, campaign_id: str, addresses: list[str]) -> None:
         if not addresses:
@@ -646,7 +639,7 @@ class ButtondownProvider(Provider):
             )
 
     def _refuse_template_tags(self, *texts: str) -> None:
-        found = sorted({tag for text in texts for tag in template_tags_in(text)})
+        found = sorted({tag for text in texts for tag in ROW.template_tags_in(text)})
         if found:
             raise ProviderError(
                 "The email holds " + " and ".join(f"'{t}'" for t in found) + ", which "
@@ -713,13 +706,3 @@ def _plan_error(e: ButtondownError, feature: str | None) -> PlanError:
 
 def _iso(when: datetime) -> str:
     return when.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _time(text: Any) -> datetime | None:
-    if not text:
-        return None
-    try:
-        when = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)

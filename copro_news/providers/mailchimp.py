@@ -21,8 +21,11 @@ from copro_news.providers.base import (
     Message,
     Provider,
     oldest_first,
+    parse_time,
+    picture_address,
 )
 from copro_news.providers.http import HttpClient
+from copro_news.providers.registry import PROVIDERS
 from copro_news.secret import Secret
 
 if TYPE_CHECKING:
@@ -89,10 +92,7 @@ class MailchimpProvider(Provider):
             return self.http.request(method, path, **kw)
         except ProviderError as e:
             if e.status == 401:
-                raise CredentialsError(
-                    e.message,
-                    "Check the key with 'copro-news login mailchimp', or set MAILCHIMP_API_KEY.",
-                ) from None
+                raise CredentialsError(e.message, PROVIDERS["mailchimp"].key_hint) from None
             raise
 
     def verify(self) -> str:
@@ -240,12 +240,7 @@ class MailchimpProvider(Provider):
             },
         )
         url = doc.get("full_size_url") if isinstance(doc, dict) else None
-        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
-            raise ProviderError(
-                f"Mailchimp kept the picture {image.upload_name} but gave no address for it.",
-                "Run the command again: it finds the picture by its name.",
-            )
-        return url
+        return picture_address(url, self.label, image.upload_name)
 
     def send_test(self, campaign_id: str, addresses: list[str]) -> None:
         self._call(
@@ -281,15 +276,6 @@ def _iso(when: datetime) -> str:
     return when.astimezone(UTC).replace(microsecond=0).isoformat()
 
 
-def _time(text: Any) -> datetime | None:
-    if not text:
-        return None
-    try:
-        return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
 def _campaign(doc: dict[str, Any]) -> Campaign:
     if not isinstance(doc, dict) or not doc.get("id"):
         raise ProviderError("Mailchimp answered without a campaign id.")
@@ -302,8 +288,8 @@ def _campaign(doc: dict[str, Any]) -> Campaign:
         list_id=recipients.get("list_id", ""),
         list_name=recipients.get("list_name", ""),
         recipients=recipients.get("recipient_count"),
-        created=_time(doc.get("create_time")),
-        send_time=_time(doc.get("send_time")),
+        created=parse_time(doc.get("create_time")),
+        send_time=parse_time(doc.get("send_time")),
         emails_sent=doc.get("emails_sent"),
         archive_url=doc.get("archive_url") or "",
         provider_status=raw,

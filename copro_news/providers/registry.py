@@ -62,6 +62,16 @@ class ProviderInfo:
     def needs_key(self) -> bool:
         return bool(self.key_variable)
 
+    @property
+    def key_hint(self) -> str:
+        """What to do when the provider does not accept the API key."""
+        return f"Check the key with 'copro-news login {self.name}', or set {self.key_variable}."
+
+    def template_tags_in(self, text: str) -> list[str]:
+        """The provider's template tags that ``text`` holds, its unsubscribe link aside."""
+        rest = text.replace(self.unsubscribe, "") if self.unsubscribe else text
+        return [tag for tag in self.template_tags if tag in rest]
+
     def make(
         self,
         *,
