@@ -26,7 +26,7 @@ def atomic_write(path: Path, data: bytes | str, *, encoding: str = "utf-8") -> N
         mode = stat.S_IMODE(st.st_mode) if stat.S_ISREG(st.st_mode) else None
     except OSError:
         mode = None
-    fd, tmp = _new_temporary(path)
+    fd, tmp = new_temporary(path)
     try:
         with os.fdopen(fd, "wb") as f:
             if mode is not None:
@@ -64,7 +64,7 @@ def read_regular(path: Path, limit: int) -> bytes:
         os.close(fd)
 
 
-def _new_temporary(path: Path) -> tuple[int, str]:
+def new_temporary(path: Path) -> tuple[int, str]:
     """A new, empty file beside ``path``, made with mode 0666 so that the umask applies
     (tempfile.mkstemp makes 0600 whatever the umask)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)

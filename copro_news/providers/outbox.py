@@ -27,7 +27,7 @@ from email.parser import BytesParser
 from pathlib import Path
 
 from copro_news.errors import ProviderError
-from copro_news.fsutil import atomic_write
+from copro_news.fsutil import atomic_write, new_temporary
 from copro_news.providers.base import (
     TEST_PREFIX,
     Campaign,
@@ -254,9 +254,7 @@ def _create(path: Path, data: bytes) -> bool:
     The data goes to a temporary file beside it, which is linked to its name only once it
     is all written and synced: no one ever sees part of a message.
     """
-    # Made 0666 so that the user's umask applies, as to any program's new file.
-    tmp = str(path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+    fd, tmp = new_temporary(path)
     try:
         try:
             view = memoryview(data)
