@@ -266,7 +266,7 @@ def load_local(folder: Path, src: str) -> LocalImage:
 
 def _nearby(folder: Path, rel: str) -> str:
     """A hint for a picture that is not there: the nearest name of a picture that is."""
-    from difflib import get_close_matches
+    from copro_news.suggest import closest
 
     found = []
     try:
@@ -277,9 +277,9 @@ def _nearby(folder: Path, rel: str) -> str:
                 break
     except OSError:
         pass
-    close = get_close_matches(rel, found, n=1, cutoff=0.6)
+    close = closest(rel, found)
     if close:
-        return f"Did you mean {close[0]}?"
+        return f"Did you mean {close}?"
     return (
         "Put the picture in the issue folder (an images/ folder in it is tidy) and write its "
         "path from there, like images/sun.jpg."
