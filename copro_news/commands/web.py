@@ -43,7 +43,7 @@ def command(
 
     from copro_news import console
     from copro_news.errors import UsageError
-    from copro_news.problems import summary
+    from copro_news.problems import plural, summary
     from copro_news.web import publish
 
     if all_ and issue is not None:
@@ -67,9 +67,8 @@ def command(
     out = console.out()
     esc = console.escape
     if all_:
-        n = len(result.pages)
-        went = "issue that went out" if n == 1 else "issues that went out"
-        out.print(f"Wrote the web edition: {n} {went}, the archive and the feeds.")
+        went = plural(len(result.pages), "issue that went out", "issues that went out")
+        out.print(f"Wrote the web edition: {went}, the archive and the feeds.")
     for page in result.pages:
         if not all_:
             out.print(
@@ -77,9 +76,9 @@ def command(
             )
         beside = []
         if page.pictures:
-            beside.append(f"{page.pictures} picture{'s' if page.pictures != 1 else ''}")
+            beside.append(plural(page.pictures, "picture"))
         if page.calendars:
-            beside.append(f"{page.calendars} calendar file{'s' if page.calendars != 1 else ''}")
+            beside.append(plural(page.calendars, "calendar file"))
         also = f" (with {' and '.join(beside)})" if beside else ""
         out.print(f"  {esc(ws.rel(page.page))}{also}")
         for path in page.build:
