@@ -37,7 +37,6 @@ from copro_news.render import (
     web_context,
     write_build,
 )
-from copro_news.settings import Settings
 from copro_news.workspace import Workspace
 
 #: The list of the files copro-news wrote in the web edition's folder.
@@ -48,12 +47,6 @@ ATOM = "feed.xml"
 JSON_FEED = "feed.json"
 #: The outputs of build/ that belong to the web edition (the CMS's copy).
 BUILD_OUTPUTS = ("web.html", "web.md")
-
-
-def page_url(settings: Settings, issue: str) -> str | None:
-    """The address of an issue's page on the website (2026-12 -> https://.../2026-12/), or
-    None without [web] base_url: a provider's canonical URL, the email's 'View in browser'."""
-    return settings.web.page_url(issue)
 
 
 def site_folder(ws: Workspace) -> Path:
@@ -145,7 +138,7 @@ def render_page(ws: Workspace, issue: Issue) -> WebPage:
     web edition cannot be used.
     """
     settings = ws.settings
-    url = page_url(settings, issue.id)
+    url = settings.web.page_url(issue.id)
     from markupsafe import Markup
 
     try:
@@ -221,7 +214,7 @@ def feed_content(ws: Workspace, issue: Issue) -> str:
     page's address (or its path from the feed's folder without a base_url)."""
     from copro_news import fragment
 
-    url = page_url(ws.settings, issue.id)
+    url = ws.settings.web.page_url(issue.id)
     body = render_web_body(ws, issue, link_base=url or f"{issue.id}/", ics_base=url)
     return fragment.clean(body).rstrip("\n")
 
@@ -243,7 +236,7 @@ def _entry_id(ws: Workspace, issue: Issue) -> str:
     and the issue (the same at every build)."""
     import uuid
 
-    url = page_url(ws.settings, issue.id)
+    url = ws.settings.web.page_url(issue.id)
     if url:
         return url
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'copro-news:{ws.settings.name}:{issue.id}')}"
@@ -265,7 +258,7 @@ def archive_files(ws: Workspace, entries: list[Entry]) -> dict[str, bytes]:
     root = settings.web.root_url() if settings.web.base_url else ""
     items: list[dict[str, Any]] = []
     for e in ordered:
-        url = page_url(settings, e.issue.id)
+        url = settings.web.page_url(e.issue.id)
         items.append(
             {
                 "issue": e.issue,
@@ -332,7 +325,7 @@ def share_image(ws: Workspace, issue: Issue) -> str | None:
     if image.startswith(("http://", "https://")):
         return image
     local = issue.local_image(image)
-    url = page_url(ws.settings, issue.id)
+    url = ws.settings.web.page_url(issue.id)
     if local is not None and url:
         from urllib.parse import quote
 
