@@ -25,6 +25,8 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
+from copro_news.dates import rfc3339
+
 #: An event without an end lasts this long in a calendar.
 DEFAULT_MINUTES = 60
 #: Calendar links carry the event's text up to about this many characters.
@@ -209,12 +211,12 @@ class CalendarRecord:
         time_ = _time_of(event.when)
         found = self.events.get(event.key)
         if found is None:
-            found = Entry(str(uuid.uuid4()), 0, _iso(now), time_)
+            found = Entry(str(uuid.uuid4()), 0, rfc3339(now), time_)
             self.events[event.key] = found
             self.changed = True
         elif found.time != time_:
             found.sequence += 1
-            found.stamp = _iso(now)
+            found.stamp = rfc3339(now)
             found.time = time_
             self.changed = True
         return found
@@ -225,10 +227,6 @@ class CalendarRecord:
             "events": {k: vars(v) for k, v in sorted(self.events.items())},
         }
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-
-
-def _iso(when: datetime) -> str:
-    return when.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _time_of(when: When) -> str:

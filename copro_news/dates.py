@@ -6,7 +6,7 @@ these functions, never typed by hand, so they cannot disagree.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from functools import lru_cache
 
 EN_DASH = "\u2013"
@@ -20,6 +20,11 @@ WEEKDAYS = {
     "saturday": 5, "sat": 5,
     "sunday": 6, "sun": 6,
 }  # fmt: skip
+
+
+def rfc3339(when: datetime) -> str:
+    """An aware time in UTC to the second, as feeds and APIs write it: 2026-12-01T09:00:00Z."""
+    return when.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @lru_cache(maxsize=16)

@@ -24,6 +24,7 @@ from typing import Any
 
 from copro_news import calendar
 from copro_news.content import Issue, load_issue
+from copro_news.dates import rfc3339
 from copro_news.errors import ContentError, RefusedError, TemplateError
 from copro_news.problems import Problem
 from copro_news.render import (
@@ -227,10 +228,6 @@ def _newest_first(entries: list[Entry]) -> list[Entry]:
     )
 
 
-def _rfc3339(when: datetime) -> str:
-    return when.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
 def _entry_id(ws: Workspace, issue: Issue) -> str:
     """An entry's lasting id: its page's address, else a UUID made from the newsletter's name
     and the issue (the same at every build)."""
@@ -268,8 +265,8 @@ def archive_files(ws: Workspace, entries: list[Entry]) -> dict[str, bytes]:
                 "href": f"{e.issue.id}/",
                 "url": url or f"{e.issue.id}/",
                 "id": _entry_id(ws, e.issue),
-                "published": _rfc3339(e.page.published),
-                "updated": _rfc3339(e.page.published),
+                "published": rfc3339(e.page.published),
+                "updated": rfc3339(e.page.published),
                 "content": e.content,
                 "image": share_image(ws, e.issue),
             }
@@ -282,7 +279,7 @@ def archive_files(ws: Workspace, entries: list[Entry]) -> dict[str, bytes]:
             entries=items,
             site_url=root or "",
             feed_id=_feed_id(ws),
-            updated=max((str(i["updated"]) for i in items), default=_rfc3339(_epoch())),
+            updated=max((str(i["updated"]) for i in items), default=rfc3339(_epoch())),
             self_url=f"{root}{ATOM}" if root else None,
             home_url=root or "./",
         )

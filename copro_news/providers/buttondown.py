@@ -44,6 +44,7 @@ from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from copro_news.dates import rfc3339
 from copro_news.errors import CredentialsError, ProviderError
 from copro_news.providers.base import (
     Campaign,
@@ -601,7 +602,7 @@ class ButtondownProvider(Provider):
         if when is None:
             key = f"{marker}:send:{stamp}"
         else:
-            body["publish_date"] = _iso(when)
+            body["publish_date"] = rfc3339(when)
             key = f"{marker}:schedule:{when.astimezone(UTC):%Y%m%dT%H%MZ}:{stamp}"
         try:
             answer = self._call(
@@ -702,7 +703,3 @@ def _plan_error(e: ButtondownError, feature: str | None) -> PlanError:
         hint += ", or remove 'naked = true' from [provider] in copro-news.toml to send the issue "
         hint += "inside your Buttondown template"
     return PlanError(f"{what} needs {needs}; nothing was sent.{said}", hint + ".", status=e.status)
-
-
-def _iso(when: datetime) -> str:
-    return when.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
