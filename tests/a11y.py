@@ -8,18 +8,13 @@ Each page is looked at in three modes: light, dark (prefers-color-scheme emulate
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import ROOT
-from tests.preview_support import CHROMIUM_ARGS
+from tests.preview_support import ARTIFACTS
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "test-artifacts"
 #: The impacts that fail a page; "moderate" and "minor" are reported, not failed.
 FAILING = ("serious", "critical")
 
@@ -37,28 +32,6 @@ MODES = (
     Mode("dark", 1024, 900, "dark"),
     Mode("375px", 375, 812, "light"),
 )
-
-
-def chromium_path() -> Path | None:
-    if CHROMIUM.exists():
-        return CHROMIUM
-    found = shutil.which("chromium")
-    return Path(found) if found else None
-
-
-@contextmanager
-def chromium() -> Iterator[Any]:
-    """Debian's Chromium driven by Playwright: never a downloaded browser."""
-    from playwright.sync_api import sync_playwright
-
-    path = chromium_path()
-    assert path is not None, "no Chromium: `make system-packages` installs Debian's"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(path), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def violations(target: Any) -> list[dict[str, Any]]:

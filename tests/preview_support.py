@@ -1,9 +1,11 @@
-"""What the preview tests share: an example workspace, a running preview, an event reader."""
+"""What the preview tests share: an example workspace, a running preview, an event reader,
+and Debian's Chromium to look at pages in."""
 
 from __future__ import annotations
 
 import http.client
 import json
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -11,6 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from tests.conftest import ROOT
 
 CUPPA = "events/co-pro-cuppa.md"
 # A postal address of the team's own: init's example would be a warning in every view.
@@ -25,6 +29,31 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+CHROMIUM = Path("/usr/bin/chromium")
+#: Where the browser tests keep their screenshots.
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def chromium_path() -> Path | None:
+    if CHROMIUM.exists():
+        return CHROMIUM
+    found = shutil.which("chromium")
+    return Path(found) if found else None
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright: never a downloaded browser."""
+    from playwright.sync_api import sync_playwright
+
+    path = chromium_path()
+    assert path is not None, "no Chromium: `make system-packages` installs Debian's"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(path), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def example_workspace(root: Path) -> Path:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.a11y import audit, chromium, chromium_path
+from tests.a11y import audit
 from tests.conftest import make_workspace
-from tests.preview_support import example_workspace, running_preview
+from tests.preview_support import chromium, chromium_path, example_workspace, running_preview
 
 pytestmark = pytest.mark.skipif(
     chromium_path() is None,

@@ -5,30 +5,17 @@ Screenshots of the desktop, mobile and error views are kept in test-artifacts/.
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
-from tests.conftest import ROOT
 from tests.preview_support import (
-    CHROMIUM_ARGS,
+    ARTIFACTS,
     CUPPA,
+    chromium,
+    chromium_path,
     edit,
     example_workspace,
     running_preview,
 )
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "test-artifacts"
-
-
-def chromium_path() -> Path | None:
-    if CHROMIUM.exists():
-        return CHROMIUM
-    found = shutil.which("chromium")
-    return Path(found) if found else None
-
 
 pytestmark = pytest.mark.skipif(
     chromium_path() is None,
@@ -40,11 +27,9 @@ FRONT = "document.querySelector('iframe.front')"
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(chromium_path()), args=CHROMIUM_ARGS)
+    pytest.importorskip("playwright.sync_api")
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture

@@ -352,33 +352,26 @@ def test_the_browser_preview_serves_the_pictures(team):
 
 def test_on_a_phone_nothing_is_wider_than_the_screen(team):
     """The email as the preview serves it (pictures and all), in Chromium at 375 px."""
-    from tests.preview_support import CHROMIUM_ARGS, running_preview
-    from tests.test_preview_browser import chromium_path
+    from tests.preview_support import chromium, chromium_path, running_preview
 
     if chromium_path() is None:
         pytest.skip("no Chromium: `make browser` installs Debian's chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    pytest.importorskip("playwright.sync_api")
     folder = team / "drafts" / ISSUE
-    with running_preview(team, folder, watch=False) as running, sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(chromium_path()), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 375, "height": 800})
-            page.goto(running.url + "issue/issue.html")
-            page.wait_for_function(
-                "[...document.images].every(i => i.complete && i.naturalWidth > 0)"
-            )
-            sizes = page.evaluate(
-                """() => ({
-                    scroll: document.documentElement.scrollWidth,
-                    body: document.body.scrollWidth,
-                    viewport: window.innerWidth,
-                    images: [...document.images].map(i => i.getBoundingClientRect().right),
-                    widest: Math.max(...[...document.querySelectorAll('body *')]
-                        .map(e => e.getBoundingClientRect().right)),
-                })"""
-            )
-        finally:
-            browser.close()
+    with running_preview(team, folder, watch=False) as running, chromium() as browser:
+        page = browser.new_page(viewport={"width": 375, "height": 800})
+        page.goto(running.url + "issue/issue.html")
+        page.wait_for_function("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+        sizes = page.evaluate(
+            """() => ({
+                scroll: document.documentElement.scrollWidth,
+                body: document.body.scrollWidth,
+                viewport: window.innerWidth,
+                images: [...document.images].map(i => i.getBoundingClientRect().right),
+                widest: Math.max(...[...document.querySelectorAll('body *')]
+                    .map(e => e.getBoundingClientRect().right)),
+            })"""
+        )
     assert sizes["viewport"] == 375
     assert sizes["scroll"] <= 375 and sizes["body"] <= 375, sizes
     assert max(sizes["images"]) <= 375, sizes

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.a11y import ARTIFACTS, audit, chromium_path
-from tests.preview_support import CHROMIUM_ARGS, running_preview
+from tests.a11y import audit
+from tests.preview_support import ARTIFACTS, chromium, chromium_path, running_preview
 from tests.web_support import JUNE, NOVEMBER, team_workspace
 
 pytestmark = pytest.mark.skipif(
@@ -29,11 +29,9 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(chromium_path()), args=CHROMIUM_ARGS)
+    pytest.importorskip("playwright.sync_api")
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
