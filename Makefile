@@ -71,7 +71,7 @@ test: $(VENV)/.installed-test system-packages
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --maxprocesses 4  # the tests in parallel, one process a core
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
