@@ -60,11 +60,6 @@ def count(problems: Iterable[Problem]) -> tuple[int, int]:
     return errors, warnings
 
 
-def errors_in(problems: Iterable[Problem]) -> list[Problem]:
-    """The problems that are errors, in their order."""
-    return [p for p in problems if p.is_error]
-
-
 def plural(n: int, word: str, words: str | None = None) -> str:
     """'1 error', '2 errors', '0 stories' (``words`` when the plural is not word + 's')."""
     return f"{n} {word if n == 1 else (words or word + 's')}"
