@@ -192,6 +192,14 @@ def _local_date(ctx: Context) -> date:
     return at.astimezone(tz).date() if at.tzinfo else at.date()
 
 
+def _before(when: object, ctx: Context, today: date) -> bool:
+    """Whether a start or a deadline is before the send time: a time before it, or a day
+    (without a time) before the day of sending."""
+    if isinstance(when, datetime):
+        return when < ctx.at
+    return isinstance(when, date) and when < today
+
+
 def _shown(when: date, tz: object) -> str:
     """A start, end or deadline as the messages show it: '2026-12-01 12:30', or a day."""
     if isinstance(when, datetime):
@@ -216,19 +224,17 @@ def deadline_passed(issue: Issue, ctx: Context) -> Iterator[Problem]:
     today = _local_date(ctx)
     for s in issue.sections.get("actions", []):
         deadline = s.get("deadline")
+        if not _before(deadline, ctx, today):
+            continue
         if isinstance(deadline, datetime):
-            if deadline >= ctx.at:
-                continue
-            late = f"{deadline.astimezone(issue.tz):%Y-%m-%d %H:%M}"
-            message = f"The deadline {late} is before the send time ({_shown(ctx.at, issue.tz)})."
-        elif isinstance(deadline, date) and deadline < today:
-            days = (today - deadline).days
+            late, at = _shown(deadline, issue.tz), _shown(ctx.at, issue.tz)
+            message = f"The deadline {late} is before the send time ({at})."
+        else:
+            days = plural((today - deadline).days, "day")
             message = (
-                f"The deadline {deadline.isoformat()} is {plural(days, 'day')} "
+                f"The deadline {deadline.isoformat()} is {days} "
                 f"before the send time ({today.isoformat()})."
             )
-        else:
-            continue
         yield ctx.problem(
             "deadline-passed",
             message,
@@ -254,14 +260,9 @@ def event_passed(issue: Issue, ctx: Context) -> Iterator[Problem]:
     today = _local_date(ctx)
     for s in issue.sections.get("events", []):
         start = s.get("start")
-        if isinstance(start, datetime):
-            if start >= ctx.at:
-                continue
-            at = _shown(ctx.at, issue.tz)
-        elif isinstance(start, date) and start < today:
-            at = today.isoformat()
-        else:
+        if not _before(start, ctx, today):
             continue
+        at = _shown(ctx.at, issue.tz) if isinstance(start, datetime) else today.isoformat()
         yield ctx.problem(
             "event-passed",
             f"'{s.title}' starts on {_shown(start, issue.tz)}, before the send time ({at}).",
