@@ -1321,7 +1321,7 @@ def _scan_body(src: SourceFile, report: _Reporter, base_url: str | None) -> None
     link reported, each at its line."""
     from urllib.parse import unquote
 
-    from copro_news.markup import parser
+    from copro_news.markup import tokens
 
     if "![" not in src.body and "](" not in src.body and "<" not in src.body:
         return
@@ -1334,7 +1334,7 @@ def _scan_body(src: SourceFile, report: _Reporter, base_url: str | None) -> None
                 return src.body_line + i
         return src.body_line + first
 
-    for block in parser().parse(src.body):
+    for block in tokens(src.body):
         if block.type != "inline":
             continue
         for tok in block.children or []:

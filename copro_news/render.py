@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from copro_news import calendar, dates, utm
 from copro_news.content import SECTIONS, Issue, Snippet
 from copro_news.images import LocalImage
-from copro_news.markup import parser
+from copro_news.markup import parser, tokens
 from copro_news.settings import link_label
 
 if TYPE_CHECKING:
@@ -111,7 +111,8 @@ def _html_renderer() -> Any:
 def markdown_html(text: str, images: ImageLookup | None = None) -> str:
     """Markdown as the email's HTML; ``images`` gives the picture of the issue folder that an
     image address names."""
-    html = _html_renderer().render(text or "", {"images": images})
+    md = _html_renderer()
+    html = md.renderer.render(list(tokens(text or "")), md.options, {"images": images})
     # tables written in Markdown get the house table style, apart from the layout tables
     return html.replace("<table>", '<table class="md-table" cellpadding="0" cellspacing="0">')
 
@@ -156,11 +157,10 @@ def web_markdown(text: str, images: WebImageLookup | None = None, top: int = 2) 
     together so that the highest is at level ``top`` (the intro's ## and # alike become
     h2 under the page's h1), each keeping its place under the one before."""
     md = _web_renderer()
-    env: dict[str, Any] = {"images": images}
-    tokens = md.parse(text or "", env)
-    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
-    env["shift"] = top - min(levels) if levels else 0
-    return str(md.renderer.render(tokens, md.options, env))
+    parsed = list(tokens(text or ""))
+    levels = [int(t.tag[1]) for t in parsed if t.type == "heading_open"]
+    env: dict[str, Any] = {"images": images, "shift": top - min(levels) if levels else 0}
+    return str(md.renderer.render(parsed, md.options, env))
 
 
 # --- dates and events on the web ---------------------------------------------------------------
@@ -241,7 +241,7 @@ def calendar_links(settings: Settings, item: Snippet, ics_base: str | None) -> l
 
 def markdown_text(text: str, width: int = TEXT_WIDTH) -> str:
     """Markdown as plain text: paragraphs wrapped, lists dashed, each link's URL written out."""
-    tokens = parser().parse(text or "")
+    parsed = tokens(text or "")
     blocks: list[str] = []
     prefix_stack: list[str] = []
     ordered: list[int | None] = []
@@ -292,7 +292,7 @@ def markdown_text(text: str, width: int = TEXT_WIDTH) -> str:
                 lines.append(lead + w)
         blocks.append("\n".join(lines))
 
-    for tok in tokens:
+    for tok in parsed:
         ttype = tok.type
         if ttype == "heading_open":
             heading = int(tok.tag[1])

@@ -276,8 +276,14 @@ def test_runs_until_ctrl_c_warns_off_loopback_and_writes_no_build(example):
         url = line.split(" at ", 1)[1].strip()
         status, _, _body = get(url, "/issue/issue.html", {"Host": "192.0.2.7"})
         assert status == 200, "off loopback, other host names are what was asked for"
+        seen = ""
+        while "Built in" not in seen:  # the first build reported: now it only waits
+            more = proc.stderr.readline()
+            assert more, seen
+            seen += more
         proc.send_signal(signal.SIGINT)
-        _out, err = proc.communicate(timeout=15)
+        _out, rest = proc.communicate(timeout=15)
+        err = seen + rest
     finally:
         if proc.poll() is None:
             proc.kill()
