@@ -1,12 +1,14 @@
-"""Importing a library without a module it imports but does not use here.
+"""Importing a library without modules it imports but does not use here.
 
 premailer imports requests at its top for one thing: fetching stylesheets from the web,
-which copro-news never lets it do (``allow_network=False``). requests and what it pulls
-in (urllib3, charset detection, ssl) are a tenth of a draft. While premailer is imported,
-:func:`imported_without` puts a stand-in for requests in ``sys.modules``; premailer keeps
-the stand-in, which imports the real module if it is ever used, and the stand-in leaves
-``sys.modules`` at once, so every other ``import requests`` (the link checks) gets the
-real module the usual way.
+which copro-news never lets it do (``allow_network=False``); cssutils, under it, imports
+urllib.request and importlib.metadata for the same fetching. requests and what it pulls
+in (urllib3, charset detection, ssl, http.client) are a tenth of a draft. While premailer
+is imported, :func:`imported_without` puts a stand-in for each such module in
+``sys.modules`` (and, for ``urllib.request``, on its package); the library keeps the
+stand-in, which imports the real module if it is ever used, and the stand-in leaves
+``sys.modules`` at once, so every other import (the link checks) gets the real module
+the usual way.
 """
 
 from __future__ import annotations
@@ -29,22 +31,31 @@ class _Deferred(types.ModuleType):
 
 
 @contextmanager
-def imported_without(name: str) -> Iterator[None]:
-    """Within the block, ``import name`` binds a stand-in and loads nothing.
+def imported_without(*names: str) -> Iterator[None]:
+    """Within the block, ``import name`` binds a stand-in and loads nothing, for each name.
 
-    For the import of a library that only binds ``name`` at its top. Does nothing when
-    ``name`` is imported already.
+    For the import of a library that only binds these modules at its top. A name imported
+    already is left alone. A dotted name's stand-in is also set on its package (imported
+    for real), as ``import a.b`` then ``a.b.f`` expects; importing the real module later
+    replaces it there.
     """
-    if name in sys.modules:
-        yield
-        return
-    stand_in = _Deferred(name)  # `import name` reads only its __spec__: None
-    sys.modules[name] = stand_in
+    stand_ins: dict[str, _Deferred] = {}
+    for name in names:
+        if name in sys.modules:
+            continue
+        stand_in = _Deferred(name)  # `import name` reads only its __spec__: None
+        package, _, child = name.rpartition(".")
+        if package:
+            parent = importlib.import_module(package)
+            if not hasattr(parent, child):
+                setattr(parent, child, stand_in)
+        sys.modules[name] = stand_ins[name] = stand_in
     try:
         yield
     finally:
-        if sys.modules.get(name) is stand_in:
-            del sys.modules[name]
+        for name, stand_in in stand_ins.items():
+            if sys.modules.get(name) is stand_in:
+                del sys.modules[name]
 
 
 def is_loaded(name: str) -> bool:

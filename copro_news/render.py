@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from copro_news import calendar, dates, utm
 from copro_news.content import SECTIONS, Issue, Snippet
 from copro_news.images import LocalImage
+from copro_news.inline import inline_css
 from copro_news.markup import parser, tokens
 from copro_news.settings import link_label
 
@@ -953,39 +954,6 @@ def render_text(ws: Workspace, issue: Issue, unsubscribe: str) -> str:
             continue
         out.append(line)
     return fit_lines("\n".join(out).strip()) + "\n"
-
-
-def inline_css(html: str, base_url: str | None = None) -> str:
-    """Inline the stylesheet into style attributes; media queries stay in a <style> block.
-
-    The only place that knows which inliner is used.
-    """
-    import logging
-
-    from copro_news.deferred import imported_without
-
-    with imported_without("requests"):  # premailer's only use of it is off: allow_network
-        from premailer import Premailer
-
-    inliner = Premailer(
-        html=html,
-        base_url=base_url or None,
-        preserve_internal_links=True,
-        exclude_pseudoclasses=True,
-        keep_style_tags=False,
-        strip_important=False,
-        remove_classes=False,
-        disable_validation=True,
-        cache_css_parsing=True,
-        cssutils_logging_level=logging.CRITICAL,
-        allow_network=False,
-        allow_loading_external_files=False,
-        align_floating_images=False,
-        # widths and heights are written as attributes by the templates, in pixels: CSS
-        # values such as "auto" or "100%" are not valid there
-        disable_basic_attributes=["width", "height"],
-    )
-    return inliner.transform(pretty_print=False)
 
 
 def list_headers(settings: Settings) -> dict[str, str]:

@@ -36,11 +36,13 @@ def test_a_draft_does_not_import_requests(tmp_path):
             assert not e.code, e.code
         from copro_news.deferred import is_loaded
         print("requests loaded:", is_loaded("requests"), "urllib3" in sys.modules)
+        print("urllib.request loaded:", is_loaded("urllib.request"), "ssl" in sys.modules)
         """,
         root,
     )
     assert done.returncode == 0, done.stderr
     assert "requests loaded: False False" in done.stdout
+    assert "urllib.request loaded: False False" in done.stdout
     assert (root / "drafts" / "2026-12" / "build" / "issue.html").is_file()
 
 
@@ -62,6 +64,35 @@ def test_requests_works_whole_after_premailer_was_imported_without_it(tmp_path):
         assert pm.requests.Session is requests.Session
         with imported_without("requests"):  # imported already: nothing changes
             assert sys.modules["requests"] is requests
+        print("ok")
+        """,
+        tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+
+
+def test_cssutils_fetcher_gets_the_real_urllib_after_premailer_was_imported_without_it(
+    tmp_path,
+):
+    done = python(
+        """
+        import sys
+        from copro_news.deferred import imported_without, is_loaded
+        with imported_without("requests", "urllib.request", "importlib.metadata"):
+            import premailer.premailer
+        import cssutils._fetch as fetch
+        assert not is_loaded("urllib.request") and "urllib.request" not in sys.modules
+        # cssutils bound the package and reads .request on it: the stand-in, then the real
+        assert fetch.urllib.request.Request.__module__ == "urllib.request"
+        import urllib.request
+        assert is_loaded("urllib.request")
+        assert fetch.urllib.request is urllib.request
+        assert fetch._get_version() not in ("", "unknown")
+        import pathlib
+        sheet = pathlib.Path("x.css").resolve()
+        sheet.write_text("p { color: red }")
+        assert b"color: red" in fetch._defaultFetcher(sheet.as_uri())[1]
         print("ok")
         """,
         tmp_path,

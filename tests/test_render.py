@@ -11,7 +11,8 @@ import pytest
 
 from copro_news import dates
 from copro_news.content import load_issue
-from copro_news.render import build_issue, inline_css, markdown_html, markdown_text
+from copro_news.inline import inline_css
+from copro_news.render import build_issue, markdown_html, markdown_text
 from copro_news.workspace import load_workspace
 from tests.conftest import build_file_tree, make_workspace
 
