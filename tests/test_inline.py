@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import premailer.cache
 import premailer.premailer
 import pytest
 
@@ -46,13 +47,16 @@ def cache_home(tmp_path, monkeypatch):
 
 @pytest.fixture
 def no_parsing(monkeypatch):
-    """From here on, premailer cannot parse a stylesheet: only a kept one can be used."""
+    """From here on, nothing can parse CSS, and nothing parsed in this process is known:
+    only a kept stylesheet can be used."""
 
     def refuse(*args, **kwargs):
         raise AssertionError("the stylesheet was parsed again")
 
-    monkeypatch.setattr(premailer.premailer, "_cache_parse_css_string", refuse)
+    premailer.cache.cache.clear()  # premailer's own memo, for this process
+    monkeypatch.setattr(inline, "_known_pairs", {})
     monkeypatch.setattr(premailer.premailer.cssutils, "parseString", refuse)
+    monkeypatch.setattr(premailer.premailer.cssutils, "parseStyle", refuse)
 
 
 @pytest.mark.parametrize("css", [TRICKY_CSS, "", "p { color: red }", None], ids=repr)
@@ -82,9 +86,12 @@ def test_the_kept_copy_is_what_is_used(cache_home):
     data = json.loads(kept.read_text())
     assert [r[1:] for r in data["rules"]] == [["p", "color:red"]]
     assert data["has_leftover"] and "color: blue" in data["leftover"]
-    data["rules"][0][2] = "color:green"  # proves the copy is read, not the stylesheet
+    assert data["pairs"] == {"color:red": [["color", "red"]]}
+    # the copy is read, not the stylesheet: a changed copy changes the email
+    data["rules"][0][2] = "color:green"
+    data["pairs"] = {"color:green": [["color", "green"], ["margin", "0"]]}
     kept.write_text(json.dumps(data))
-    assert 'style="color:green"' in inline_css(html)
+    assert '<p style="color:green; margin:0">' in inline_css(html)
 
 
 @pytest.mark.parametrize(
@@ -97,6 +104,9 @@ def test_the_kept_copy_is_what_is_used(cache_home):
         '{"rules": [[["a"], "p", "x"]], "leftover": "", "has_leftover": false}',
         '{"rules": [], "leftover": 3, "has_leftover": false}',
         '{"rules": [[[0], "p"]], "leftover": "", "has_leftover": false}',
+        '{"rules": [[[0], "p", "x"]], "leftover": "", "has_leftover": false, "pairs": {}}',
+        '{"rules": [[[0], "p", "x"]], "leftover": "", "has_leftover": false, "pairs": []}',
+        '{"rules": [[[0], "p", "x"]], "leftover": "", "has_leftover": false, "pairs": {"x": 1}}',
     ],
 )
 def test_a_damaged_copy_is_parsed_again_and_replaced(cache_home, damage):
